@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.ts';
+import { DatabaseUnavailableError, MigrationError } from '../db/errors.ts';
+import { UsageError } from './usage-error.ts';
+import { migrateCommand } from './migrate-command.ts';
+import { serveCommand } from './serve-command.ts';
+
+const EXPECTED = [ConfigError, DatabaseUnavailableError, MigrationError, UsageError];
+
+export function buildProgram(): Command {
+  const program = new Command('contactpoint')
+    .description('ContactPoint: who else is working with this child, and how to reach them')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.addCommand(migrateCommand());
+  program.addCommand(serveCommand());
+  return program;
+}
+
+/** Known failures end with one line naming the cause; anything else is a bug and keeps its stack. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (EXPECTED.some((kind) => error instanceof kind)) {
+      process.stderr.write(`contactpoint: ${(error as Error).message}\n`);
+      return error instanceof UsageError ? 2 : 1;
+    }
+    throw error;
+  }
+}

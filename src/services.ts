@@ -1,0 +1,19 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.ts';
+import type { DatabaseHandle } from './db/open.ts';
+
+/** The composition root: the one place where the parts of ContactPoint are wired together. */
+export function createServices(deps: {
+  config: Config;
+  database: DatabaseHandle;
+  logger: FastifyBaseLogger;
+}) {
+  const { config, database, logger } = deps;
+  return {
+    config,
+    database,
+    logger,
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
