@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { createChildService } from './children/child.service.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/open.ts';
 
@@ -13,6 +14,7 @@ export function createServices(deps: {
     config,
     database,
     logger,
+    children: createChildService(database.db),
   };
 }
 

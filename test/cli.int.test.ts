@@ -17,10 +17,10 @@ describe('contactpoint command line', () => {
   it('lists its commands under --help', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['migrate', 'serve']) expect(result.stdout).toContain(command);
+    for (const command of ['migrate', 'serve', 'synth']) expect(result.stdout).toContain(command);
   });
 
-  it.each(['migrate', 'serve'])('explains %s under --help', async (command) => {
+  it.each(['migrate', 'serve', 'synth'])('explains %s under --help', async (command) => {
     const result = await runCli([command, '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: contactpoint ${command}`);
@@ -36,6 +36,34 @@ describe('contactpoint command line', () => {
     const result = await runCli(['frobnicate']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('refuses a bad number of children', async () => {
+    const result = await runCli(['synth', '--children', 'many', '--out', scratch]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('expected a whole number');
+  });
+
+  it('writes Synthetic England with feeds and ground truth, the same for the same seed', async () => {
+    const first = path.join(scratch, 'synth-a');
+    const second = path.join(scratch, 'synth-b');
+    const a = await runCli(['synth', '--children', '300', '--seed', 'cli', '--out', first]);
+    expect(a.code).toBe(0);
+    const b = await runCli(['synth', '--children', '300', '--seed', 'cli', '--out', second]);
+    expect(b.code).toBe(0);
+    const files = fs.readdirSync(first).sort();
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dwp_benefits.csv',
+        'nhs_demographics.csv',
+        'school_census.csv',
+        'local_children_services.csv',
+        'truth.csv',
+      ]),
+    );
+    for (const file of files) {
+      expect(fs.readFileSync(path.join(second, file))).toEqual(fs.readFileSync(path.join(first, file)));
+    }
   });
 
   it('names an unreachable DATABASE_URL in one line, without the password', async () => {

@@ -4,6 +4,7 @@ import { DatabaseUnavailableError, MigrationError } from '../db/errors.ts';
 import { UsageError } from './usage-error.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { serveCommand } from './serve-command.ts';
+import { synthCommand } from './synth-command.ts';
 
 const EXPECTED = [ConfigError, DatabaseUnavailableError, MigrationError, UsageError];
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(migrateCommand());
   program.addCommand(serveCommand());
+  program.addCommand(synthCommand());
   return program;
 }
 
