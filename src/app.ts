@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAccessRoutes } from './access/access.routes.ts';
+import { registerAuthentication } from './access/authenticate.ts';
 import type { Services } from './services.ts';
 import { registerErrorHandler } from './web/error-handler.ts';
 import { registerHealthRoutes } from './web/health.ts';
@@ -23,7 +27,20 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
     void reply.header('x-request-id', request.id);
   });
   registerErrorHandler(app, services.config.environment);
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  // Before any route: it adds `authenticate` and the CSRF check every state-changing request passes.
+  const sessionCookie = registerAuthentication(app, {
+    sessions: services.access.sessions,
+    tokens: services.access.tokens,
+    access: services.config.access,
+  });
   registerHealthRoutes(app, services);
+  await registerAccessRoutes(app, {
+    ...services.access,
+    access: services.config.access,
+    cookie: sessionCookie,
+  });
   await app.ready();
   return app;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { demoBanner } from './access/demo.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { migrate } from './db/migrate.ts';
@@ -18,7 +19,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   try {
     const { applied } = await migrate(database.db);
     logger.info({ engine: database.engine, location: database.location, applied }, 'database ready');
+    // Everything after the schema change runs as the application role, which cannot rewrite the audit trail.
+    await database.useAppRole();
     const services = createServices({ config, database, logger });
+    if (config.demo) {
+      // To the terminal only: the demo credentials are published, but still never go to a log.
+      process.stderr.write(demoBanner(await services.access.seedDemo(), config.access.webauthnOrigin));
+    }
     const app = await createApp(services);
     const address = await app.listen({ host: config.host, port: config.port });
     let stopping: Promise<void> | undefined;

@@ -1,4 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { recordAccessAudit, type AccessAudit } from './access/access-audit.ts';
+import { systemClock, type Clock } from './access/clock.ts';
+import { seedDemoAccounts } from './access/demo.ts';
+import { createPasswordHasher, createPasswordPolicy, type PasswordHasher } from './access/password.ts';
+import { createSessionService } from './access/session.service.ts';
+import { createSignInService } from './access/sign-in.service.ts';
+import { createTokenService } from './access/token.service.ts';
+import { createUserService } from './access/user.service.ts';
+import { createAuditService } from './audit/audit.service.ts';
 import { createChildService } from './children/child.service.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/open.ts';
@@ -8,13 +17,38 @@ export function createServices(deps: {
   config: Config;
   database: DatabaseHandle;
   logger: FastifyBaseLogger;
+  /** Tests pass a clock they control; everything time-dependent reads it. */
+  clock?: Clock;
+  /** Tests may watch the access services' audit entries; they are still recorded. */
+  accessAudit?: AccessAudit;
+  passwords?: PasswordHasher;
 }) {
   const { config, database, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const db = database.db;
+  const accessDeps = {
+    db,
+    config,
+    clock,
+    audit: deps.accessAudit ?? recordAccessAudit,
+    passwords: deps.passwords ?? createPasswordHasher(),
+  };
+  const sessions = createSessionService(accessDeps);
   return {
     config,
     database,
     logger,
+    clock,
     children: createChildService(database.db),
+    audit: createAuditService(database.db),
+    access: {
+      users: createUserService({ ...accessDeps, policy: createPasswordPolicy() }),
+      signIn: createSignInService({ ...accessDeps, sessions }),
+      sessions,
+      tokens: createTokenService(accessDeps),
+      /** Demo mode only (refused otherwise): one account per role with published credentials. */
+      seedDemo: () => seedDemoAccounts(accessDeps),
+    },
   };
 }
 

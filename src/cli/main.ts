@@ -5,8 +5,12 @@ import { UsageError } from './usage-error.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { synthCommand } from './synth-command.ts';
+import { auditCommand } from '../audit/audit.command.ts';
+import { AuditError } from '../audit/audit.errors.ts';
+import { AccessError } from '../access/access.errors.ts';
+import { usersCommand } from '../access/users-command.ts';
 
-const EXPECTED = [ConfigError, DatabaseUnavailableError, MigrationError, UsageError];
+const EXPECTED = [ConfigError, DatabaseUnavailableError, MigrationError, UsageError, AuditError, AccessError];
 
 export function buildProgram(): Command {
   const program = new Command('contactpoint')
@@ -16,6 +20,8 @@ export function buildProgram(): Command {
   program.addCommand(migrateCommand());
   program.addCommand(serveCommand());
   program.addCommand(synthCommand());
+  program.addCommand(auditCommand());
+  program.addCommand(usersCommand());
   return program;
 }
 

@@ -10,6 +10,7 @@ import type { Database } from './schema.ts';
 import { DatabaseUnavailableError } from './errors.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { pglitePool } from './pglite-pool.ts';
+import { appRoleSwitch, useAppRoleOnSingleConnection } from './app-role.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -19,6 +20,11 @@ export interface DatabaseHandle {
   /** Where the data lives, without credentials: safe to log. */
   readonly location: string;
   ping(): Promise<boolean>;
+  /**
+   * From now on, work as the application role (src/db/app-role.ts), which cannot rewrite the audit
+   * trail or the schema: call it after migrating, before serving.
+   */
+  useAppRole(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,12 +77,16 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
     await pool.end().catch(() => undefined);
     throw new DatabaseUnavailableError(`cannot reach PostgreSQL at ${location}: ${reason(error)}`);
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const appRole = appRoleSwitch();
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool, onReserveConnection: appRole.onReserveConnection }),
+  });
   return {
     db,
     engine: 'postgres',
     location,
     ping: () => ping(db),
+    useAppRole: () => appRole.enable(db),
     close: () => db.destroy(),
   };
 }
@@ -106,6 +116,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     engine: 'pglite',
     location: path.resolve(dataDir),
     ping: () => ping(db),
+    useAppRole: () => useAppRoleOnSingleConnection(db),
     async close() {
       await db.destroy();
       await pglite.close();

@@ -5,6 +5,20 @@
 export const ERROR_CATALOGUE = {
   BAD_REQUEST: { status: 400, message: 'The request is not valid' },
   NOT_FOUND: { status: 404, message: 'Not found' },
+  UNAUTHENTICATED: { status: 401, message: 'Sign in to continue' },
+  FORBIDDEN: { status: 403, message: 'You do not have permission to do that' },
+  CSRF: {
+    status: 403,
+    message:
+      'The request did not come from a ContactPoint page or has expired: reload the page and try again',
+  },
+  CONFLICT: { status: 409, message: 'That conflicts with something that already exists' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests: wait a minute and try again' },
+  INVALID_CREDENTIALS: { status: 401, message: 'The username or password is not right' },
+  INVALID_SECOND_FACTOR: { status: 401, message: 'That security code or security key was not accepted' },
+  LOCKED: { status: 423, message: 'Too many failed attempts: the account is locked for now' },
+  ACCOUNT_UNAVAILABLE: { status: 403, message: 'This account cannot be used to sign in' },
+  WEAK_PASSWORD: { status: 400, message: 'Choose a different password' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable' },
   INTERNAL: { status: 500, message: 'Something went wrong; the error has been logged' },
 } as const;
