@@ -5,6 +5,7 @@ import { UsageError } from './usage-error.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { synthCommand } from './synth-command.ts';
+import { matchCommand } from './match-command.ts';
 import { auditCommand } from '../audit/audit.command.ts';
 import { AuditError } from '../audit/audit.errors.ts';
 import { AccessError } from '../access/access.errors.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(migrateCommand());
   program.addCommand(serveCommand());
   program.addCommand(synthCommand());
+  program.addCommand(matchCommand());
   program.addCommand(auditCommand());
   program.addCommand(usersCommand());
   return program;

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { clusterRecords } from './cluster.ts';
+import type { ClusterEdge, ClusterOptions, PairJudgement } from './cluster.ts';
+
+/** Judgements from a table; pairs not in it are neutral. */
+function judge(table: Record<string, PairJudgement>): ClusterOptions['judge'] {
+  return (a, b) => table[`${Math.min(a, b)}-${Math.max(a, b)}`] ?? { weight: 0, vetoed: false };
+}
+
+const options = (table: Record<string, PairJudgement>): ClusterOptions => ({
+  judge: judge(table),
+  minCrossWeight: -10,
+  maxCheckedPairs: 10_000,
+  ambiguityMargin: 6.6,
+});
+
+describe('clusterRecords', () => {
+  it('joins records linked directly or through a chain', () => {
+    const edges: ClusterEdge[] = [
+      { a: 0, b: 1, weight: 20 },
+      { a: 1, b: 2, weight: 18 },
+      { a: 3, b: 4, weight: 15 },
+    ];
+    const { clusterOf, merges } = clusterRecords(6, edges, options({}));
+    expect([...clusterOf]).toEqual([0, 0, 0, 3, 3, 5]);
+    expect(merges).toBe(3);
+  });
+
+  it('never chains two twins together: A~B strong, B~C strong, A and C twins', () => {
+    const edges: ClusterEdge[] = [
+      { a: 0, b: 1, weight: 40 },
+      { a: 1, b: 2, weight: 25 },
+    ];
+    const result = clusterRecords(3, edges, options({ '0-2': { weight: -Infinity, vetoed: true } }));
+    expect(result.clusterOf[0]).not.toBe(result.clusterOf[2]);
+    // B goes with A, which it fits far better; C stays apart.
+    expect(result.clusterOf[0]).toBe(result.clusterOf[1]);
+    expect(result.refusedByVeto).toBe(1);
+  });
+
+  it('refuses a merge when a pair across the groups is strongly against it', () => {
+    const edges: ClusterEdge[] = [
+      { a: 0, b: 1, weight: 30 },
+      { a: 1, b: 2, weight: 12 },
+    ];
+    const result = clusterRecords(3, edges, options({ '0-2': { weight: -25, vetoed: false } }));
+    expect(result.clusterOf[2]).toBe(2);
+    expect(result.refusedByWeight).toBe(1);
+  });
+
+  it('leaves out a record that fits two incompatible people about equally well', () => {
+    // 2 (no forename) links to twin 0 and twin 1 alike; 0 and 1 can never be one child.
+    const edges: ClusterEdge[] = [
+      { a: 0, b: 2, weight: 30 },
+      { a: 1, b: 2, weight: 29 },
+    ];
+    const result = clusterRecords(3, edges, options({ '0-1': { weight: -Infinity, vetoed: true } }));
+    expect([...result.clusterOf]).toEqual([0, 1, 2]);
+    expect(result.refusedAsAmbiguous).toBe(2);
+  });
+
+  it('joins that record to the one person it fits far better', () => {
+    const edges: ClusterEdge[] = [
+      { a: 0, b: 2, weight: 40 },
+      { a: 1, b: 2, weight: 20 },
+    ];
+    const result = clusterRecords(3, edges, options({ '0-1': { weight: -Infinity, vetoed: true } }));
+    expect(result.clusterOf[2]).toBe(0);
+    expect(result.clusterOf[1]).toBe(1);
+  });
+
+  it('does not depend on the order edges are given in', () => {
+    const edges: ClusterEdge[] = [
+      { a: 0, b: 1, weight: 10 },
+      { a: 2, b: 3, weight: 10 },
+      { a: 1, b: 2, weight: 9 },
+      { a: 4, b: 0, weight: 11 },
+    ];
+    const table = { '0-3': { weight: -Infinity, vetoed: true } };
+    const forward = clusterRecords(5, edges, options(table)).clusterOf;
+    const backward = clusterRecords(5, [...edges].reverse(), options(table)).clusterOf;
+    expect([...backward]).toEqual([...forward]);
+  });
+});

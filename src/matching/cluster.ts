@@ -1,0 +1,161 @@
+/**
+ * Grouping linked pairs into people. Plain connected components are dangerous: a chain of
+ * individually plausible links (A~B, B~C) can join two different children (A and C). Here
+ * edges are taken strongest first and two groups merge only when every pair across them
+ * passes a check: no veto (twins, conflicting strong identifiers) and no pair scored as
+ * clearly different people.
+ */
+export interface ClusterEdge {
+  a: number;
+  b: number;
+  weight: number;
+}
+
+export interface PairJudgement {
+  /** Evidence for the pair being one child, in bits; compared with minCrossWeight. */
+  weight: number;
+  vetoed: boolean;
+}
+
+export interface ClusterOptions {
+  /** Scores any pair of records, compared by blocking or not. */
+  judge(a: number, b: number): PairJudgement;
+  /**
+   * A merge is refused when any pair across the two groups weighs less than this: the pair
+   * is positive evidence of two different people, whatever chain connects them.
+   */
+  minCrossWeight: number;
+  /** Larger merges are refused rather than checked: no one child has thousands of records. */
+  maxCheckedPairs: number;
+  /**
+   * A group is not joined to another when it links nearly as well (within this many bits) to a
+   * third group that cannot be the same child: a record without a forename that fits both
+   * twins equally well belongs to neither until someone looks.
+   */
+  ambiguityMargin: number;
+}
+
+export interface ClusterResult {
+  /** Group number of each record (the smallest record index in its group). */
+  clusterOf: Int32Array;
+  merges: number;
+  refusedByVeto: number;
+  refusedByWeight: number;
+  refusedBySize: number;
+  refusedAsAmbiguous: number;
+}
+
+export function clusterRecords(
+  recordCount: number,
+  edges: readonly ClusterEdge[],
+  options: ClusterOptions,
+): ClusterResult {
+  const parent = new Int32Array(recordCount);
+  for (let i = 0; i < recordCount; i++) parent[i] = i;
+  const members = new Map<number, number[]>();
+  const find = (x: number): number => {
+    let root = x;
+    while (parent[root] !== root) root = parent[root] ?? root;
+    while (parent[x] !== root) {
+      const next = parent[x] ?? root;
+      parent[x] = root;
+      x = next;
+    }
+    return root;
+  };
+  const membersOf = (root: number): number[] => members.get(root) ?? [root];
+
+  const ordered = [...edges].sort((x, y) => y.weight - x.weight || x.a - y.a || x.b - y.b);
+  const edgesOf = new Map<number, ClusterEdge[]>();
+  for (const edge of ordered) {
+    for (const end of [edge.a, edge.b]) {
+      const list = edgesOf.get(end);
+      if (list) list.push(edge);
+      else edgesOf.set(end, [edge]);
+    }
+  }
+  const incompatible = (one: readonly number[], other: readonly number[]): boolean => {
+    // Too large to check is treated as a conflict: the merge waits for a person to look.
+    if (one.length * other.length > options.maxCheckedPairs) return true;
+    for (const x of one) for (const y of other) if (options.judge(x, y).vetoed) return true;
+    return false;
+  };
+  /** Does `group` link, nearly as strongly as `weight`, to a group that cannot join `target`? */
+  const ambiguous = (
+    group: readonly number[],
+    groupRoot: number,
+    targetRoot: number,
+    weight: number,
+  ): boolean => {
+    const target = membersOf(targetRoot);
+    const checked = new Set<number>();
+    for (const member of group) {
+      for (const edge of edgesOf.get(member) ?? []) {
+        if (edge.weight < weight - options.ambiguityMargin) break;
+        const other = edge.a === member ? edge.b : edge.a;
+        const root = find(other);
+        if (root === groupRoot || root === targetRoot || checked.has(root)) continue;
+        checked.add(root);
+        if (incompatible(membersOf(root), target)) return true;
+      }
+    }
+    return false;
+  };
+  let merges = 0;
+  let refusedAsAmbiguous = 0;
+  let refusedByVeto = 0;
+  let refusedByWeight = 0;
+  let refusedBySize = 0;
+  for (const edge of ordered) {
+    const ra = find(edge.a);
+    const rb = find(edge.b);
+    if (ra === rb) continue;
+    const left = membersOf(ra);
+    const right = membersOf(rb);
+    if (left.length * right.length > options.maxCheckedPairs) {
+      refusedBySize++;
+      continue;
+    }
+    let verdict: 'ok' | 'veto' | 'weight' = 'ok';
+    check: for (const x of left) {
+      for (const y of right) {
+        const judgement = x === edge.a && y === edge.b ? null : options.judge(x, y);
+        if (judgement === null) continue;
+        if (judgement.vetoed) {
+          verdict = 'veto';
+          break check;
+        }
+        if (judgement.weight < options.minCrossWeight) {
+          verdict = 'weight';
+          break check;
+        }
+      }
+    }
+    if (verdict === 'veto') {
+      refusedByVeto++;
+      continue;
+    }
+    if (verdict === 'weight') {
+      refusedByWeight++;
+      continue;
+    }
+    if (ambiguous(left, ra, rb, edge.weight) || ambiguous(right, rb, ra, edge.weight)) {
+      refusedAsAmbiguous++;
+      continue;
+    }
+    const [root, child] = left.length >= right.length ? [ra, rb] : [rb, ra];
+    parent[child] = root;
+    members.set(root, [...membersOf(root), ...membersOf(child)]);
+    members.delete(child);
+    merges++;
+  }
+  const clusterOf = new Int32Array(recordCount);
+  const smallest = new Map<number, number>();
+  for (let i = 0; i < recordCount; i++) {
+    const root = find(i);
+    const first = smallest.get(root) ?? i;
+    smallest.set(root, first);
+    clusterOf[i] = first;
+  }
+  return { clusterOf, merges, refusedByVeto, refusedByWeight, refusedBySize, refusedAsAmbiguous };
+}

@@ -1,0 +1,266 @@
+import { areForenameVariants } from './forename-variants.ts';
+import { probabilityToWeight } from './model.ts';
+import type { MatchRecord } from './record.ts';
+import { damerauLevenshtein, jaroWinkler, withinOneEdit } from './string-similarity.ts';
+import { namesSwapped, softTokenOverlap } from './comparisons.ts';
+
+export type Decision = 'link' | 'review' | 'new';
+
+export type VetoRule = 'post-adoption' | 'strong-identifier-conflict' | 'twins' | 'different-person-details';
+
+/** A safety rule that overrides the score: the pair is never linked automatically. */
+export interface Veto {
+  rule: VetoRule;
+  reason: string;
+}
+
+/**
+ * Thresholds as match weights (log2 odds). A false merge shows one child's carers and
+ * practitioners on another child's record, so the link threshold is set by the cost of that,
+ * not tuned on labelled data.
+ */
+export interface Thresholds {
+  linkWeight: number;
+  reviewWeight: number;
+}
+
+/**
+ * Link at probability 0.99: a false merge is judged about a hundred times worse than a missed
+ * link (which only leaves a duplicate for clerical review), and the Bayes-optimal cut for that
+ * cost ratio is p = 100 / 101. Pairs from even odds up go to review.
+ */
+export const DEFAULT_LINK_PROBABILITY = 0.99;
+export const DEFAULT_REVIEW_PROBABILITY = 0.5;
+
+export function thresholdsFromProbabilities(
+  link = DEFAULT_LINK_PROBABILITY,
+  review = Math.min(DEFAULT_REVIEW_PROBABILITY, link),
+): Thresholds {
+  return { linkWeight: probabilityToWeight(link), reviewWeight: probabilityToWeight(review) };
+}
+
+/**
+ * Forenames that are clearly two different names: not a typo (one edit, or two in a long name),
+ * not a close spelling, not a recorded variant or nickname, not an initial of the other.
+ */
+export function forenamesClearlyDiffer(x: string, y: string): boolean {
+  if (x === '' || y === '' || x === y) return false;
+  if (x.length === 1 || y.length === 1) return false;
+  if (x.startsWith(y) || y.startsWith(x)) return false;
+  if (areForenameVariants(x, y)) return false;
+  if (jaroWinkler(x, y) >= 0.88) return false;
+  const edits = damerauLevenshtein(x, y, 2);
+  if (edits <= 1) return false;
+  if (edits <= 2 && Math.min(x.length, y.length) >= 6) return false;
+  return true;
+}
+
+/*
+ * "Agree" here means the same value once normalised, not merely a similar one. A twin whose
+ * record also carries a typo elsewhere is still kept apart, one level up: the clustering
+ * refuses to join two groups while any pair across them is vetoed, and the exact twin pair
+ * (or the twin's own clean record) is in the other group.
+ */
+function surnamesAgree(a: MatchRecord, b: MatchRecord): boolean {
+  return a.surname.compact !== '' && a.surname.compact === b.surname.compact;
+}
+
+function datesOfBirthAgree(a: MatchRecord, b: MatchRecord): boolean {
+  return a.dobKey !== '' && a.dobKey === b.dobKey;
+}
+
+function addressesAgree(a: MatchRecord, b: MatchRecord): boolean {
+  const x = a.address;
+  const y = b.address;
+  if (x !== null && y !== null) {
+    if (x.key === y.key) return true;
+    const numbersCompatible =
+      x.numbers.length === 0 || y.numbers.length === 0 || x.numbers.join(' ') === y.numbers.join(' ');
+    return numbersCompatible && softTokenOverlap(x, y) >= 0.8;
+  }
+  // Without a street to compare, the same postcode stands in for the same home.
+  return a.postcode !== null && b.postcode !== null && a.postcode.compact === b.postcode.compact;
+}
+
+/**
+ * The same identifier, allowing one typing error (the identifier has no check digit to catch
+ * it), but not the next number or two along: identifiers issued in sequence give twins numbers
+ * a keystroke apart, and that must not pass for a typo.
+ */
+export function sameOtherIdentifier(x: string, y: string): boolean {
+  if (x === '' || y === '') return false;
+  if (x === y) return true;
+  if (!withinOneEdit(x, y)) return false;
+  if (/^\d+$/.test(x) && /^\d+$/.test(y) && x.length === y.length) {
+    return Math.abs(Number(x) - Number(y)) >= NEARBY_IN_SEQUENCE;
+  }
+  return true;
+}
+
+const NEARBY_IN_SEQUENCE = 10;
+
+function shareAnIdentifier(a: MatchRecord, b: MatchRecord): boolean {
+  return (
+    (a.nhsNumber !== '' && a.nhsNumber === b.nhsNumber) ||
+    (a.upn !== '' && a.upn === b.upn) ||
+    sameOtherIdentifier(a.otherIdentifier, b.otherIdentifier)
+  );
+}
+
+/**
+ * Twins: the same surname, date of birth and home but clearly different forenames. Every other
+ * field agrees, so the score alone would merge them; the forename is the only evidence that
+ * they are two children, and it is decisive. A typo in one twin's forename is not "clearly
+ * different", so a mistyped record still links to its own twin. Gender, where known, must
+ * also not contradict: a boy and a girl with similar names are still two children.
+ */
+export function looksLikeTwins(a: MatchRecord, b: MatchRecord): boolean {
+  if (!surnamesAgree(a, b) || !datesOfBirthAgree(a, b) || !addressesAgree(a, b)) return false;
+  if (shareAnIdentifier(a, b)) return false;
+  if (namesSwapped(a, b)) return false;
+  const x = a.forename1;
+  const y = b.forename1;
+  if (forenamesClearlyDiffer(x, y)) return true;
+  if (x === '' || y === '' || x === y) return false;
+  // Related names (Harry and Harrison, Teddy and Edward) may be one child under a nickname,
+  // or twins: an identifier that disagrees, or a different sex, says which.
+  if (!isTypo(x, y) && identifiersConflict(a, b)) return true;
+  return a.gender !== '' && b.gender !== '' && a.gender !== b.gender && !areForenameVariants(x, y);
+}
+
+/** One name mistyped as the other: one edit, two in a long name, or a very close spelling. */
+function isTypo(x: string, y: string): boolean {
+  if (withinOneEdit(x, y) || jaroWinkler(x, y) >= 0.92) return true;
+  return Math.min(x.length, y.length) >= 6 && damerauLevenshtein(x, y, 2) <= 2;
+}
+
+/** Both records carry an identifier and the two are not the same, even allowing a typo. */
+function identifiersConflict(a: MatchRecord, b: MatchRecord): boolean {
+  return (
+    a.otherIdentifier !== '' &&
+    b.otherIdentifier !== '' &&
+    !sameOtherIdentifier(a.otherIdentifier, b.otherIdentifier)
+  );
+}
+
+/** The forenames are the same name, allowing for typos, nicknames and phonetic spelling. */
+function forenamesAgree(a: MatchRecord, b: MatchRecord): boolean {
+  const x = a.forename1;
+  const y = b.forename1;
+  if (x === '' || y === '') return false;
+  if (x === y || areForenameVariants(x, y) || jaroWinkler(x, y) >= 0.88) return true;
+  const [pa, aa] = a.forenameSounds;
+  const [pb, ab] = b.forenameSounds;
+  return pa !== 0 && (pa === pb || pa === ab || aa === pb || aa === ab);
+}
+
+/** The same date, or one a typist could turn into the other (one digit, day and month swapped). */
+function datesOfBirthClose(a: MatchRecord, b: MatchRecord): boolean {
+  if (a.dobKey === '' || b.dobKey === '') return false;
+  if (withinOneEdit(a.dobKey, b.dobKey)) return true;
+  const x = a.dob;
+  const y = b.dob;
+  return x !== null && y !== null && x.y === y.y && x.m === y.d && x.d === y.m;
+}
+
+/**
+ * Evidence about the person rather than the household: a forename, a date of birth or an
+ * identifier. Surname, address, town and postcode are shared by a whole family, so a pair that
+ * agrees on those alone may be two siblings, however high its score.
+ */
+export function hasPersonalEvidence(a: MatchRecord, b: MatchRecord): boolean {
+  return forenamesAgree(a, b) || namesSwapped(a, b) || datesOfBirthClose(a, b) || shareAnIdentifier(a, b);
+}
+
+function datesOfBirthDiffer(a: MatchRecord, b: MatchRecord): boolean {
+  return a.dobKey !== '' && b.dobKey !== '' && !datesOfBirthClose(a, b);
+}
+
+function personalDetailDisagrees(a: MatchRecord, b: MatchRecord): boolean {
+  return forenamesClearlyDiffer(a.forename1, b.forename1) || datesOfBirthDiffer(a, b);
+}
+
+/** Both the forename and the date of birth are known on both sides and both clearly differ. */
+function personDetailsDiffer(a: MatchRecord, b: MatchRecord): boolean {
+  return (
+    forenamesClearlyDiffer(a.forename1, b.forename1) &&
+    !namesSwapped(a, b) &&
+    datesOfBirthDiffer(a, b) &&
+    !shareAnIdentifier(a, b)
+  );
+}
+
+export function vetoFor(a: MatchRecord, b: MatchRecord): Veto | null {
+  if (a.postAdoption || b.postAdoption) {
+    return {
+      rule: 'post-adoption',
+      reason: 'a post-adoption record is never linked to any other record',
+    };
+  }
+  if (a.nhsNumber !== '' && b.nhsNumber !== '' && a.nhsNumber !== b.nhsNumber) {
+    return {
+      rule: 'strong-identifier-conflict',
+      reason: 'two different valid NHS numbers belong to two different people',
+    };
+  }
+  if (a.upn !== '' && b.upn !== '' && a.upn !== b.upn) {
+    return {
+      rule: 'strong-identifier-conflict',
+      reason: 'two different valid UPNs belong to two different people',
+    };
+  }
+  if (looksLikeTwins(a, b)) {
+    return {
+      rule: 'twins',
+      reason: 'same surname, date of birth and address with clearly different forenames: likely twins',
+    };
+  }
+  if (personDetailsDiffer(a, b)) {
+    return {
+      rule: 'different-person-details',
+      reason: 'clearly different forenames and dates of birth: two people, perhaps siblings',
+    };
+  }
+  return null;
+}
+
+/** Deterministic rule: the same valid NHS number and the same date of birth is one child. */
+export function deterministicMatch(a: MatchRecord, b: MatchRecord): string | null {
+  if (a.nhsNumber !== '' && a.nhsNumber === b.nhsNumber && a.dobKey !== '' && a.dobKey === b.dobKey) {
+    return 'same valid NHS number and date of birth';
+  }
+  return null;
+}
+
+export interface PairDecision {
+  decision: Decision;
+  veto: Veto | null;
+  deterministic: string | null;
+  /** Why a pair scoring above the link threshold was sent to review instead. */
+  hold?: string;
+}
+
+const HOUSEHOLD_ONLY =
+  'only household details (surname, address) agree while the forename or date of birth differs: perhaps a sibling';
+
+export function decidePair(
+  a: MatchRecord,
+  b: MatchRecord,
+  weight: number,
+  thresholds: Thresholds,
+): PairDecision {
+  const veto = vetoFor(a, b);
+  if (veto) {
+    const decision = veto.rule !== 'post-adoption' && weight >= thresholds.reviewWeight ? 'review' : 'new';
+    return { decision, veto, deterministic: null };
+  }
+  const deterministic = deterministicMatch(a, b);
+  if (deterministic) return { decision: 'link', veto: null, deterministic };
+  let decision: Decision =
+    weight >= thresholds.linkWeight ? 'link' : weight >= thresholds.reviewWeight ? 'review' : 'new';
+  // Household details alone are not enough when a personal detail disagrees: that is how
+  // two siblings at one address look. Details merely missing are no evidence either way.
+  const held = decision === 'link' && !hasPersonalEvidence(a, b) && personalDetailDisagrees(a, b);
+  if (held) decision = 'review';
+  return { decision, veto: null, deterministic: null, ...(held ? { hold: HOUSEHOLD_ONLY } : {}) };
+}

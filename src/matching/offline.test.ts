@@ -1,0 +1,256 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { item } from './arrays.ts';
+import { nhsNumberCheckDigit } from '../children/identifiers/nhs-number.ts';
+import { MatchInputError, offlineLinkage } from './offline.ts';
+import { seededRandom } from './random.ts';
+
+const DEFINITION = JSON.stringify({
+  id: 'rec_id',
+  fields: {
+    forename: 'given_name',
+    surname: 'surname',
+    address: ['street_number', 'address_1', 'address_2'],
+    town: 'suburb',
+    postcode: 'postcode',
+    region: 'state',
+    dateOfBirth: { column: 'date_of_birth', format: 'YYYYMMDD' },
+    otherIdentifier: 'soc_sec_id',
+    nhsNumber: 'nhs_number',
+  },
+  postAdoptionFlag: 'post_adoption',
+});
+
+const COLUMNS = [
+  'rec_id',
+  'given_name',
+  'surname',
+  'street_number',
+  'address_1',
+  'address_2',
+  'suburb',
+  'postcode',
+  'state',
+  'date_of_birth',
+  'soc_sec_id',
+  'nhs_number',
+  'post_adoption',
+] as const;
+type Row = Record<(typeof COLUMNS)[number], string>;
+
+const FORENAMES =
+  'amelia ava chloe emily grace isla lily mia poppy sophie freya ruby evie ella daisy harry george noah leo oscar arthur henry theo alfie jacob thomas william max lucas ethan'.split(
+    ' ',
+  );
+const SURNAMES =
+  'patel begum wright turner walker hughes edwards green hall wood clarke harris lewis robinson cooper morris baker king ward price bennett bailey cook carter collins bell murphy foster knight webb'.split(
+    ' ',
+  );
+const STREETS =
+  'acacia beech cedar elm hazel laurel maple oak rowan willow alder birch holly juniper linden'.split(' ');
+const TOWNS = 'leeds york hull bradford wakefield harrogate halifax barnsley doncaster sheffield'.split(' ');
+
+function nhsNumber(serial: number): string {
+  for (let s = serial; ; s++) {
+    const stem = String(400_000_000 + s);
+    const check = nhsNumberCheckDigit(stem);
+    if (check !== null) return stem + String(check);
+  }
+}
+
+/** People, each once, drawn from small lists: enough for estimation, readable in a failure. */
+function population(count: number, seed: number): Row[] {
+  const random = seededRandom(seed);
+  const pick = (list: readonly string[]): string => item(list, Math.floor(random() * list.length));
+  return Array.from({ length: count }, (_, i) => {
+    const town = Math.floor(random() * TOWNS.length);
+    return {
+      rec_id: `p${i}`,
+      given_name: pick(FORENAMES),
+      surname: pick(SURNAMES) + (random() < 0.5 ? pick(['s', 'son', 'ley', 'ford', '']) : ''),
+      street_number: String(1 + Math.floor(random() * 200)),
+      address_1: `${pick(STREETS)} ${pick(['road', 'street', 'close', 'lane'])}`,
+      address_2: '',
+      suburb: item(TOWNS, town),
+      postcode: `LS${town + 1} ${1 + Math.floor(random() * 9)}${pick(['AB', 'DE', 'FG', 'HJ', 'LN'])}`,
+      state: 'yorkshire',
+      date_of_birth: `${2006 + Math.floor(random() * 18)}${String(1 + Math.floor(random() * 12)).padStart(2, '0')}${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
+      soc_sec_id: String(1_000_000 + Math.floor(random() * 8_999_999)),
+      nhs_number: '',
+      post_adoption: '',
+    };
+  });
+}
+
+/** Each person once more, with a typo in one name. */
+function withDuplicates(people: Row[]): Row[] {
+  const dups = people.map((p, i) => ({
+    ...p,
+    rec_id: `${p.rec_id}d`,
+    ...(i % 2 === 0
+      ? { given_name: `${p.given_name.slice(0, -1)}${p.given_name.endsWith('a') ? 'e' : 'a'}` }
+      : { surname: p.surname.slice(0, 2) + p.surname.slice(3) }),
+  }));
+  return [...people, ...dups];
+}
+
+function csv(rows: readonly Row[], spaced = false): string {
+  const sep = spaced ? ', ' : ',';
+  return [COLUMNS.join(sep), ...rows.map((r) => COLUMNS.map((c) => r[c]).join(sep))].join('\n') + '\n';
+}
+
+function pairsOf(output: string): Set<string> {
+  const rows = parse<{ left_id: string; right_id: string; match_probability: string }>(output, {
+    columns: true,
+  });
+  return new Set(rows.map((r) => [r.left_id, r.right_id].sort().join('|')));
+}
+
+function dedupe(rows: readonly Row[], spaced = false): Set<string> {
+  const { csv: out } = offlineLinkage({
+    mode: 'dedupe',
+    definitionText: DEFINITION,
+    definitionLabel: 'def.json',
+    inputs: [{ label: 'people.csv', text: csv(rows, spaced) }],
+  });
+  return pairsOf(out);
+}
+
+const BASE = population(200, 1);
+const TWIN_JACK: Row = {
+  ...item(BASE, 0),
+  rec_id: 'jack',
+  given_name: 'jack',
+  surname: 'fairweather',
+  date_of_birth: '20150301',
+  soc_sec_id: '',
+};
+
+describe('offline dedupe', () => {
+  it('finds the duplicates and writes left_id,right_id,match_probability', () => {
+    const { csv: out, stats } = offlineLinkage({
+      mode: 'dedupe',
+      definitionText: DEFINITION,
+      definitionLabel: 'def.json',
+      inputs: [{ label: 'people.csv', text: csv(withDuplicates(BASE)) }],
+    });
+    expect(out.split('\n')[0]).toBe('left_id,right_id,match_probability');
+    const pairs = pairsOf(out);
+    const expected = BASE.map((p) => `${p.rec_id}|${p.rec_id}d`);
+    const found = expected.filter((p) => pairs.has(p)).length;
+    expect(found / expected.length).toBeGreaterThan(0.95);
+    expect([...pairs].every((p) => expected.includes(p))).toBe(true);
+    expect(stats.records).toBe(400);
+  });
+
+  it('keeps twins apart yet links a typo in one twin’s forename to that twin', () => {
+    const twins = [
+      TWIN_JACK,
+      { ...TWIN_JACK, rec_id: 'oliver', given_name: 'oliver' },
+      { ...TWIN_JACK, rec_id: 'jakc', given_name: 'jakc' },
+    ];
+    const pairs = dedupe([...withDuplicates(BASE), ...twins]);
+    expect(pairs.has('jack|jakc')).toBe(true);
+    expect(pairs.has('jack|oliver')).toBe(false);
+    expect(pairs.has('jakc|oliver')).toBe(false);
+  });
+
+  it('never links two different valid NHS numbers, even when everything else agrees', () => {
+    const a = { ...TWIN_JACK, rec_id: 'nhs1', nhs_number: nhsNumber(1) };
+    const b = { ...a, rec_id: 'nhs2', nhs_number: nhsNumber(50) };
+    const c = { ...a, rec_id: 'nhs3' };
+    const pairs = dedupe([...withDuplicates(BASE), a, b, c]);
+    expect(pairs.has('nhs1|nhs2')).toBe(false);
+    expect(pairs.has('nhs1|nhs3')).toBe(true);
+  });
+
+  it('treats a different identifier without a check digit as evidence, not a veto', () => {
+    const a = { ...TWIN_JACK, rec_id: 'ssn1', soc_sec_id: '2493383' };
+    const b = { ...a, rec_id: 'ssn2', soc_sec_id: '7364009' };
+    expect(dedupe([...withDuplicates(BASE), a, b]).has('ssn1|ssn2')).toBe(true);
+  });
+
+  it('never links a post-adoption record to anything', () => {
+    const a = { ...TWIN_JACK, rec_id: 'before', nhs_number: nhsNumber(7) };
+    const b = { ...a, rec_id: 'after', post_adoption: 'Y' };
+    const pairs = dedupe([...withDuplicates(BASE), a, b]);
+    expect([...pairs].some((p) => p.includes('after'))).toBe(false);
+  });
+
+  it('gives the same pairs whatever the record ids are', () => {
+    const rows = withDuplicates(BASE);
+    const renamed = rows.map((r, i) => ({ ...r, rec_id: `x${(i * 7919) % 100_003}` }));
+    const rename = new Map(rows.map((r, i) => [r.rec_id, item(renamed, i).rec_id]));
+    const original = [...dedupe(rows)].map((p) =>
+      p
+        .split('|')
+        .map((id) => rename.get(id))
+        .sort()
+        .join('|'),
+    );
+    expect(new Set(original)).toEqual(dedupe(renamed));
+  });
+
+  it('reads a file with a space after each comma and blank or single-space values alike', () => {
+    const rows = withDuplicates(BASE).map((r, i) =>
+      i % 5 === 0 ? { ...r, address_2: ' ', soc_sec_id: ' ' } : r,
+    );
+    expect(dedupe(rows, true)).toEqual(
+      dedupe(rows.map((r) => ({ ...r, address_2: r.address_2.trim(), soc_sec_id: r.soc_sec_id.trim() }))),
+    );
+  });
+
+  it('copes with a file of one record and with no records', () => {
+    expect(dedupe([item(BASE, 0)]).size).toBe(0);
+    expect(dedupe([]).size).toBe(0);
+  });
+});
+
+describe('offline link', () => {
+  it('writes only pairs across the two files, left id first', () => {
+    const left = BASE.slice(0, 120);
+    // The left file holds a duplicate of its own: link must not report it.
+    const leftWithDuplicate = [...left, { ...item(left, 0), rec_id: 'p0-again' }];
+    const right = withDuplicates(BASE.slice(60))
+      .filter((r) => r.rec_id.endsWith('d'))
+      .map((r) => ({ ...r, rec_id: `r-${r.rec_id}` }));
+    const { csv: out } = offlineLinkage({
+      mode: 'link',
+      definitionText: DEFINITION,
+      definitionLabel: 'def.json',
+      inputs: [
+        { label: 'left.csv', text: csv(leftWithDuplicate) },
+        { label: 'right.csv', text: csv(right) },
+      ],
+    });
+    const rows = parse<{ left_id: string; right_id: string }>(out, { columns: true });
+    expect(rows.length).toBeGreaterThan(50);
+    for (const row of rows) {
+      expect(row.left_id.startsWith('r-')).toBe(false);
+      expect(row.right_id.startsWith('r-')).toBe(true);
+    }
+    expect(rows.some((r) => r.left_id === 'p0' && r.right_id === 'p0-again')).toBe(false);
+    const correct = rows.filter((r) => `r-${r.left_id.replace('-again', '')}d` === r.right_id).length;
+    expect(correct).toBe(rows.length);
+  });
+});
+
+describe('offline input errors', () => {
+  it('names a bad source definition and a missing column', () => {
+    const run =
+      (definitionText: string, text = csv(BASE.slice(0, 3))) =>
+      () =>
+        offlineLinkage({
+          mode: 'dedupe',
+          definitionText,
+          definitionLabel: 'def.json',
+          inputs: [{ label: 'people.csv', text }],
+        });
+    expect(run('{')).toThrow(MatchInputError);
+    expect(run('{')).toThrow(/def\.json is not valid JSON/);
+    expect(run('{"id":"rec_id","fields":{"forname":"x"}}')).toThrow(/fields\.forname/);
+    expect(run(DEFINITION, 'rec_id,given_name\n1,a\n')).toThrow(
+      /column "surname", which people\.csv does not have/,
+    );
+  });
+});
