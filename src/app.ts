@@ -4,6 +4,7 @@ import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAccessRoutes } from './access/access.routes.ts';
 import { registerAuthentication } from './access/authenticate.ts';
+import { registerChildRoutes } from './children/child.routes.ts';
 import type { Services } from './services.ts';
 import { registerErrorHandler } from './web/error-handler.ts';
 import { registerHealthRoutes } from './web/health.ts';
@@ -41,6 +42,7 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
     access: services.config.access,
     cookie: sessionCookie,
   });
+  await registerChildRoutes(app, services);
   await app.ready();
   return app;
 }

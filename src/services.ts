@@ -8,7 +8,13 @@ import { createSignInService } from './access/sign-in.service.ts';
 import { createTokenService } from './access/token.service.ts';
 import { createUserService } from './access/user.service.ts';
 import { createAuditService } from './audit/audit.service.ts';
+import { createChildAccessService } from './access/policy/child-access.service.ts';
 import { createChildService } from './children/child.service.ts';
+import { withFieldEncryption } from './children/encryption.database.ts';
+import { createFieldCipher } from './children/encryption.ts';
+import { createKeyService } from './children/encryption.service.ts';
+import { createChildSearchService } from './children/search.service.ts';
+import { createShieldService } from './children/shield.service.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/open.ts';
 
@@ -34,12 +40,21 @@ export function createServices(deps: {
     passwords: deps.passwords ?? createPasswordHasher(),
   };
   const sessions = createSessionService(accessDeps);
+  // Child records are read and written through field encryption: shielded children's whereabouts
+  // are sealed at rest, and open only in memory.
+  const cipher = createFieldCipher(config.fieldEncryption);
+  const childDb = withFieldEncryption(db, cipher);
   return {
     config,
     database,
     logger,
     clock,
-    children: createChildService(database.db),
+    children: createChildService(childDb),
+    /** Every user's read and write of a child goes through these, which apply src/access/policy. */
+    childAccess: createChildAccessService({ db: childDb, clock }),
+    childSearch: createChildSearchService({ db: childDb, clock, cipher, config: config.search }),
+    shields: createShieldService({ db: childDb, clock, cipher }),
+    fieldKeys: createKeyService({ db: childDb, cipher }),
     audit: createAuditService(database.db),
     access: {
       users: createUserService({ ...accessDeps, policy: createPasswordPolicy() }),

@@ -10,8 +10,23 @@ import { auditCommand } from '../audit/audit.command.ts';
 import { AuditError } from '../audit/audit.errors.ts';
 import { AccessError } from '../access/access.errors.ts';
 import { usersCommand } from '../access/users-command.ts';
+import { ChildAccessError } from '../access/policy/child-access.errors.ts';
+import { ChildRecordError } from '../children/child.errors.ts';
+import { FieldEncryptionError } from '../children/encryption.ts';
+import { keysCommand } from '../children/encryption.command.ts';
+import { shieldCommand } from '../children/shield.command.ts';
 
-const EXPECTED = [ConfigError, DatabaseUnavailableError, MigrationError, UsageError, AuditError, AccessError];
+const EXPECTED = [
+  ConfigError,
+  DatabaseUnavailableError,
+  MigrationError,
+  UsageError,
+  AuditError,
+  AccessError,
+  ChildAccessError,
+  ChildRecordError,
+  FieldEncryptionError,
+];
 
 export function buildProgram(): Command {
   const program = new Command('contactpoint')
@@ -24,6 +39,8 @@ export function buildProgram(): Command {
   program.addCommand(matchCommand());
   program.addCommand(auditCommand());
   program.addCommand(usersCommand());
+  program.addCommand(shieldCommand());
+  program.addCommand(keysCommand());
   return program;
 }
 

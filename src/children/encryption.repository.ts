@@ -1,0 +1,265 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from './executor.ts';
+import { addressMatchingKeys, postcodeForMatching, postcodeSector, type FieldCipher } from './encryption.ts';
+
+/**
+ * Sealing and unsealing the location fields of a child's rows in place (migration
+ * 20261125200000_child_access.sql). The table types declare these columns write-once, as they are
+ * for every other purpose, so the statements here are written out: changing how a value is stored is
+ * not changing the value, and history is untouched.
+ */
+
+export const SEALED_TABLES = ['child_address', 'carer', 'educational_setting', 'gp_practice'] as const;
+export type SealedTable = (typeof SEALED_TABLES)[number];
+
+/** The columns that could locate a shielded child: sealed together as one JSON object per row. */
+export const LOCATION_COLUMNS: Readonly<Record<SealedTable, readonly string[]>> = {
+  child_address: ['line1', 'line2', 'line3', 'line4', 'town', 'postcode', 'uprn'],
+  carer: [
+    'phone',
+    'email',
+    'address_line1',
+    'address_line2',
+    'address_line3',
+    'address_line4',
+    'address_town',
+    'address_postcode',
+  ],
+  educational_setting: ['urn', 'name', 'phone'],
+  gp_practice: ['ods_code', 'name', 'phone'],
+};
+
+const HMAC_COLUMNS: Readonly<Record<SealedTable, readonly string[]>> = {
+  child_address: ['postcode_hmac', 'postcode_sector_hmac', 'line1_hmac'],
+  carer: ['address_postcode_hmac', 'address_line1_hmac'],
+  educational_setting: [],
+  gp_practice: [],
+};
+
+type Row = Record<string, unknown>;
+
+/** What a row's ciphertext is bound to: the table, the child and the row. */
+export function sealContext(table: string, childId: unknown, rowId: unknown): string {
+  return `${table}:${String(childId)}:${String(rowId)}`;
+}
+
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function hmacValues(table: SealedTable, cipher: FieldCipher, fields: Row): Record<string, string | null> {
+  switch (table) {
+    case 'child_address': {
+      const keys = addressMatchingKeys(cipher, {
+        line1: textOrNull(fields.line1),
+        postcode: textOrNull(fields.postcode),
+      });
+      return {
+        postcode_hmac: keys.postcode,
+        postcode_sector_hmac: keys.postcodeSector,
+        line1_hmac: keys.addressLine,
+      };
+    }
+    case 'carer': {
+      const keys = addressMatchingKeys(cipher, {
+        line1: textOrNull(fields.address_line1),
+        postcode: textOrNull(fields.address_postcode),
+      });
+      return { address_postcode_hmac: keys.postcode, address_line1_hmac: keys.addressLine };
+    }
+    case 'educational_setting':
+    case 'gp_practice':
+      return {};
+  }
+}
+
+function assign(column: string, value: unknown): RawBuilder<unknown> {
+  return sql`${sql.ref(column)} = ${value}`;
+}
+
+async function sealRow(db: Executor, cipher: FieldCipher, table: SealedTable, row: Row): Promise<void> {
+  const fields: Row = {};
+  for (const column of LOCATION_COLUMNS[table]) fields[column] = row[column] ?? null;
+  const envelope = cipher.seal(JSON.stringify(fields), sealContext(table, row.child_id, row.id));
+  const assignments = [
+    assign('sealed_fields', envelope),
+    assign('sealed_key_id', cipher.activeKeyId),
+    assign('seal_pending', false),
+    ...LOCATION_COLUMNS[table].map((column) => assign(column, null)),
+    ...Object.entries(hmacValues(table, cipher, fields)).map(([column, value]) => assign(column, value)),
+  ];
+  await sql`update ${sql.table(table)} set ${sql.join(assignments)} where id = ${row.id}`.execute(db);
+}
+
+/** The plaintext location fields of a sealed row. */
+export function openSealedFields(
+  cipher: FieldCipher,
+  table: SealedTable,
+  row: { readonly id: unknown; readonly child_id: unknown; readonly sealed_fields: string },
+): Row {
+  const parsed: unknown = JSON.parse(
+    cipher.open(row.sealed_fields, sealContext(table, row.child_id, row.id)),
+  );
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error('a sealed field set is not an object');
+  }
+  const fields: Row = {};
+  // Only the table's own location columns are taken back, whatever else the JSON holds.
+  for (const column of LOCATION_COLUMNS[table]) fields[column] = (parsed as Row)[column] ?? null;
+  return fields;
+}
+
+/** Seals every row (current and past) of a child that is not sealed yet. Returns how many. */
+export async function sealChildLocations(
+  db: Executor,
+  cipher: FieldCipher,
+  childId: string,
+): Promise<number> {
+  let sealed = 0;
+  for (const table of SEALED_TABLES) {
+    const { rows } = await sql<Row>`
+      select * from ${sql.table(table)}
+      where child_id = ${childId} and sealed_fields is null
+      order by id
+      for update`.execute(db);
+    for (const row of rows) await sealRow(db, cipher, table, row);
+    sealed += rows.length;
+  }
+  return sealed;
+}
+
+/** Restores every sealed row of a child to plaintext and drops its matching hashes. Returns how many. */
+export async function unsealChildLocations(
+  db: Executor,
+  cipher: FieldCipher,
+  childId: string,
+): Promise<number> {
+  let opened = 0;
+  for (const table of SEALED_TABLES) {
+    const { rows } = await sql<{ id: number; child_id: string; sealed_fields: string }>`
+      select id, child_id, sealed_fields from ${sql.table(table)}
+      where child_id = ${childId} and sealed_fields is not null
+      order by id
+      for update`.execute(db);
+    for (const row of rows) {
+      const fields = openSealedFields(cipher, table, row);
+      const assignments = [
+        assign('sealed_fields', null),
+        assign('sealed_key_id', null),
+        ...Object.entries(fields).map(([column, value]) => assign(column, value)),
+        ...HMAC_COLUMNS[table].map((column) => assign(column, null)),
+      ];
+      await sql`update ${sql.table(table)} set ${sql.join(assignments)} where id = ${row.id}`.execute(db);
+    }
+    await sql`update ${sql.table(table)} set seal_pending = false
+      where child_id = ${childId} and seal_pending`.execute(db);
+    opened += rows.length;
+  }
+  return opened;
+}
+
+/**
+ * Seals rows the database marked pending (inserted for a child already shielded). Rows another
+ * transaction is sealing are skipped, not waited for. A pending row whose child has since been
+ * unshielded just loses the mark.
+ */
+export async function sealPendingLocations(db: Executor, cipher: FieldCipher): Promise<number> {
+  let sealed = 0;
+  for (const table of SEALED_TABLES) {
+    const { rows } = await sql<Row>`
+      select t.* from ${sql.table(table)} as t
+      join child as c on c.id = t.child_id
+      where t.seal_pending and c.shielded
+      order by t.id
+      for update of t skip locked`.execute(db);
+    for (const row of rows) await sealRow(db, cipher, table, row);
+    sealed += rows.length;
+    await sql`update ${sql.table(table)} as t set seal_pending = false
+      from child as c
+      where c.id = t.child_id and t.seal_pending and not c.shielded`.execute(db);
+  }
+  return sealed;
+}
+
+/**
+ * Re-seals up to `limit` rows of one table that are sealed under a key other than the active one.
+ * Returns how many; zero means the table is done.
+ */
+export async function resealBatch(
+  db: Executor,
+  cipher: FieldCipher,
+  table: SealedTable,
+  limit: number,
+): Promise<number> {
+  const { rows } = await sql<{ id: number; child_id: string; sealed_fields: string }>`
+    select id, child_id, sealed_fields from ${sql.table(table)}
+    where sealed_key_id is not null and sealed_key_id <> ${cipher.activeKeyId}
+    order by sealed_key_id, id
+    limit ${limit}
+    for update skip locked`.execute(db);
+  for (const row of rows) {
+    const context = sealContext(table, row.child_id, row.id);
+    const envelope = cipher.seal(cipher.open(row.sealed_fields, context), context);
+    await sql`update ${sql.table(table)}
+      set sealed_fields = ${envelope}, sealed_key_id = ${cipher.activeKeyId}
+      where id = ${row.id}`.execute(db);
+  }
+  return rows.length;
+}
+
+export interface SealedCounts {
+  readonly table: SealedTable;
+  /** Sealed rows by key id. */
+  readonly byKey: Readonly<Record<string, number>>;
+  readonly pending: number;
+}
+
+export async function countSealed(db: Executor): Promise<SealedCounts[]> {
+  const counts: SealedCounts[] = [];
+  for (const table of SEALED_TABLES) {
+    const { rows } = await sql<{ key_id: string; rows: string | number }>`
+      select sealed_key_id as key_id, count(*) as rows from ${sql.table(table)}
+      where sealed_key_id is not null group by sealed_key_id order by sealed_key_id`.execute(db);
+    const pending = await sql<{ rows: string | number }>`
+      select count(*) as rows from ${sql.table(table)} where seal_pending`.execute(db);
+    counts.push({
+      table,
+      byKey: Object.fromEntries(rows.map((row) => [row.key_id, Number(row.rows)])),
+      pending: Number(pending.rows[0]?.rows ?? 0),
+    });
+  }
+  return counts;
+}
+
+/**
+ * Children whose current address is at this postcode (or in its sector), sealed or not: the blocking
+ * query matching needs, so that a feed row for a shielded child still meets the child's record.
+ */
+export async function childIdsByPostcode(
+  db: Executor,
+  cipher: FieldCipher,
+  postcode: string,
+  level: 'unit' | 'sector',
+): Promise<string[]> {
+  const normalised = postcodeForMatching(postcode);
+  if (normalised === null) return [];
+  const sector = postcodeSector(normalised);
+  const rows = await db
+    .selectFrom('child_address')
+    .select('child_id')
+    .distinct()
+    .where('valid_to', 'is', null)
+    .where((eb) =>
+      level === 'unit'
+        ? eb.or([
+            eb('postcode', '=', normalised),
+            eb('postcode_hmac', '=', cipher.hmac('postcode', normalised)),
+          ])
+        : eb.or([
+            eb('postcode_key', '=', sector),
+            eb('postcode_sector_hmac', '=', cipher.hmac('postcode-sector', sector)),
+          ]),
+    )
+    .execute();
+  return rows.map((row) => row.child_id);
+}
