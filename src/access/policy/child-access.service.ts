@@ -83,6 +83,11 @@ interface Loaded {
   readonly decision: Allowed;
 }
 
+/** Every change a user makes to a child is audited as 'child.change' under their purpose. */
+function changeAudit(principal: Principal, purpose: Purpose, requestId: string | undefined): AuditBase {
+  return { actor: { kind: 'user', principal }, action: 'child.change', purpose, requestId };
+}
+
 /**
  * Reads and writes of a child's record for signed-in users. Each loads the record's state, asks the
  * policy, does the work, and audits the attempt in the same transaction; refusals say "not found"
@@ -257,12 +262,7 @@ export function createChildAccessService(deps: ChildAccessDeps) {
       options: { readonly purpose?: Purpose; readonly requestId?: string } = {},
     ): Promise<ChildView> {
       const purpose = options.purpose ?? impliedPurpose('new-involvement');
-      const base: AuditBase = {
-        actor: { kind: 'user', principal },
-        action: 'child.change',
-        purpose,
-        requestId: options.requestId,
-      };
+      const base = changeAudit(principal, purpose, options.requestId);
       return onChild(
         principal,
         contactPointId,
@@ -312,12 +312,7 @@ export function createChildAccessService(deps: ChildAccessDeps) {
       options: { readonly purpose?: Purpose; readonly requestId?: string } = {},
     ): Promise<ChildView> {
       const purpose = options.purpose ?? impliedPurpose('new-involvement');
-      const base: AuditBase = {
-        actor: { kind: 'user', principal },
-        action: 'child.change',
-        purpose,
-        requestId: options.requestId,
-      };
+      const base = changeAudit(principal, purpose, options.requestId);
       return onChild(
         principal,
         contactPointId,
@@ -354,12 +349,7 @@ export function createChildAccessService(deps: ChildAccessDeps) {
       options: { readonly purpose?: Purpose; readonly requestId?: string } = {},
     ): Promise<ChildView> {
       const purpose = options.purpose ?? impliedPurpose('new-involvement');
-      const base: AuditBase = {
-        actor: { kind: 'user', principal },
-        action: 'child.change',
-        purpose,
-        requestId: options.requestId,
-      };
+      const base = changeAudit(principal, purpose, options.requestId);
       return onChild(
         principal,
         contactPointId,
@@ -404,12 +394,7 @@ export function createChildAccessService(deps: ChildAccessDeps) {
       options: { readonly purpose?: Purpose; readonly requestId?: string } = {},
     ): Promise<ChildView> {
       const purpose = options.purpose ?? impliedPurpose('new-involvement');
-      const base: AuditBase = {
-        actor: { kind: 'user', principal },
-        action: 'child.change',
-        purpose,
-        requestId: options.requestId,
-      };
+      const base = changeAudit(principal, purpose, options.requestId);
       return onChild(
         principal,
         contactPointId,
@@ -459,12 +444,7 @@ export function createChildAccessService(deps: ChildAccessDeps) {
         );
       }
       const purpose = options.purpose ?? impliedPurpose('data-quality');
-      const base: AuditBase = {
-        actor: { kind: 'user', principal },
-        action: 'child.change',
-        purpose,
-        requestId: options.requestId,
-      };
+      const base = changeAudit(principal, purpose, options.requestId);
       return onChild(
         principal,
         contactPointId,
