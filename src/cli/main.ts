@@ -15,6 +15,8 @@ import { ChildRecordError } from '../children/child.errors.ts';
 import { FieldEncryptionError } from '../children/encryption.ts';
 import { keysCommand } from '../children/encryption.command.ts';
 import { shieldCommand } from '../children/shield.command.ts';
+import { importCommand } from '../ingest/import.command.ts';
+import { IngestError } from '../ingest/ingest.errors.ts';
 
 const EXPECTED = [
   ConfigError,
@@ -26,6 +28,7 @@ const EXPECTED = [
   ChildAccessError,
   ChildRecordError,
   FieldEncryptionError,
+  IngestError,
 ];
 
 export function buildProgram(): Command {
@@ -41,6 +44,7 @@ export function buildProgram(): Command {
   program.addCommand(usersCommand());
   program.addCommand(shieldCommand());
   program.addCommand(keysCommand());
+  program.addCommand(importCommand());
   return program;
 }
 

@@ -18,9 +18,10 @@ import type {
 } from '../children/encryption.table.ts';
 import type { ChildSearchRateTable } from '../children/search.table.ts';
 import type { ChildInaccuracyReportTable, InvolvementOwnerColumn } from '../access/policy/policy.table.ts';
+import type { IngestTables } from '../ingest/ingest.table.ts';
 
 /** Every table the application reads or writes, as Kysely sees it. Feature folders own their tables. */
-export interface Database extends ChildRecordTables, AccessTables, AuditTables {
+export interface Database extends ChildRecordTables, AccessTables, AuditTables, IngestTables {
   schema_migrations: SchemaMigrationsTable;
   /** The child record's organisations, with the `kind` column the access migration adds. */
   organisation: OrganisationTable & OrganisationKindColumn;

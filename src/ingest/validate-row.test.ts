@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { SourceDefinitionError } from '../matching/source-definition.ts';
+import { badCheckDigit, NHS_HEADER, nhsRow, validNhsNumber } from './ingest.test-support.ts';
+import { declaredSourceNames, loadSourceDeclaration, parseSourceDeclaration } from './source-declaration.ts';
+import { rowValues, validateRow, type RowResult } from './validate-row.ts';
+
+const nhs = loadSourceDeclaration('nhs_demographics');
+const today = new Date('2026-11-25T12:00:00Z');
+const header = NHS_HEADER.split(',');
+const row = (line: string) => rowValues(header, line.split(','));
+const rules = (result: RowResult): string[] => (result.ok ? [] : result.problems.map((p) => p.rule));
+
+describe('source declarations', () => {
+  it('declares the four synthetic feeds, national and local', () => {
+    expect(declaredSourceNames()).toEqual([
+      'dwp_benefits',
+      'local_children_services',
+      'nhs_demographics',
+      'school_census',
+    ]);
+    expect(declaredSourceNames().map((name) => loadSourceDeclaration(name).kind)).toEqual([
+      'national',
+      'local',
+      'national',
+      'national',
+    ]);
+  });
+
+  it('refuses an unknown source, kind or required field', () => {
+    expect(() => loadSourceDeclaration('nope')).toThrow(/declared: dwp_benefits/);
+    const base = { name: 'x', kind: 'local', id: 'ref', fields: { surname: 'sn' } };
+    expect(() => parseSourceDeclaration({ ...base, kind: 'manual' })).toThrow(SourceDefinitionError);
+    expect(() => parseSourceDeclaration({ ...base, required: ['upn'] })).toThrow(/does not map/);
+    expect(parseSourceDeclaration({ ...base, required: ['surname'] }).required).toEqual(['surname']);
+  });
+});
+
+describe('validateRow', () => {
+  it('normalises a good row', () => {
+    const result = validateRow(nhs, row(nhsRow(1, { postcode: 'ng243ff' })), today);
+    expect(result).toEqual({
+      ok: true,
+      recordId: 'P0000000001',
+      fields: {
+        forename: 'Child1',
+        surname: 'Family1',
+        dateOfBirth: '2015-02-11',
+        gender: '1',
+        address: '1 High Street Newark',
+        postcode: 'NG24 3FF',
+        nhsNumber: validNhsNumber(1),
+        extra: { gp_practice_code: 'C87201' },
+      },
+    });
+  });
+
+  it('names the rule a row breaks, first problem first', () => {
+    const bad = validateRow(nhs, row(nhsRow(2, { nhs: badCheckDigit(validNhsNumber(2)) })), today);
+    expect(rules(bad)[0]).toBe('nhs.check-digit');
+    const several = validateRow(nhs, row(nhsRow(3, { dob: '2015-02-30', postcode: 'XX' })), today);
+    expect(rules(several)).toEqual(['date.invalid', 'postcode.format']);
+    const missing = validateRow(nhs, row(nhsRow(4, { dob: '' })), today);
+    expect(rules(missing)[0]).toBe('required.dateOfBirth');
+    const future = validateRow(nhs, row(nhsRow(5, { dob: '2027-01-01' })), today);
+    expect(rules(future)[0]).toBe('date.future');
+    const format = validateRow(nhs, row(nhsRow(6, { dob: '01/02/2015' })), today);
+    expect(rules(format)[0]).toBe('date.format');
+  });
+
+  it('keeps cells beyond the header', () => {
+    expect(rowValues(['a', 'a', 'b'], ['1', '2', '3', '4'])).toEqual({ a: '1', b: '3', '#4': '4' });
+  });
+});

@@ -1,0 +1,152 @@
+import { validateNhsNumber } from '../children/identifiers/nhs-number.ts';
+import { normalisePostcode } from '../children/identifiers/postcode.ts';
+import type { Validation } from '../children/identifiers/result.ts';
+import { validateUpn } from '../children/identifiers/upn.ts';
+import { parseDate, parseDateParts } from '../matching/normalise.ts';
+import { FIELD_NAMES, type FieldName } from '../matching/source-definition.ts';
+import type { RowValues } from './ingest.table.ts';
+import type { SourceDeclaration } from './source-declaration.ts';
+
+export interface Problem {
+  /** Stable, dotted rule name: 'required.dateOfBirth', 'date.invalid', 'nhs.check-digit', ... */
+  readonly rule: string;
+  readonly message: string;
+}
+
+export type NormalisedFields = Partial<Record<FieldName, string>> & {
+  postAdoption?: boolean;
+  extra?: Record<string, string>;
+};
+
+export type RowResult =
+  | { readonly ok: true; readonly recordId: string; readonly fields: NormalisedFields }
+  | { readonly ok: false; readonly problems: readonly [Problem, ...Problem[]] };
+
+/**
+ * The row as the file had it, column name to value. A duplicated header keeps its first column;
+ * cells beyond the header are kept under their position ("#15") so nothing in a row is lost.
+ */
+export function rowValues(header: readonly string[], cells: readonly string[]): RowValues {
+  const values: RowValues = {};
+  header.forEach((name, i) => {
+    if (!(name in values)) values[name] = cells[i] ?? '';
+  });
+  for (let i = header.length; i < cells.length; i++) {
+    const cell = cells[i] ?? '';
+    if (cell !== '') values[`#${i + 1}`] = cell;
+  }
+  return values;
+}
+
+function clean(value: string | undefined): string {
+  return (value ?? '').replace(/\s+/g, ' ').trim();
+}
+
+function isoDate(date: { y: number; m: number; d: number }): string {
+  return `${String(date.y).padStart(4, '0')}-${String(date.m).padStart(2, '0')}-${String(date.d).padStart(2, '0')}`;
+}
+
+/**
+ * Checks one row against its source's declaration and normalises what it holds: required fields
+ * present, the date of birth a real date in the declared format and not in the future, NHS number
+ * and UPN check digits, postcode format. Every problem is reported, the first one names the rule.
+ */
+export function validateRow(source: SourceDeclaration, raw: RowValues, today: Date = new Date()): RowResult {
+  const problems: Problem[] = [];
+  const fields: NormalisedFields = {};
+  const recordId = clean(raw[source.idColumn]);
+  if (recordId === '') {
+    problems.push({ rule: 'required.id', message: `the record id (column ${source.idColumn}) is missing` });
+  }
+
+  const values: Partial<Record<FieldName, string>> = {};
+  for (const field of FIELD_NAMES) {
+    const columns = source.fields[field];
+    if (columns === undefined) continue;
+    const value = columns
+      .map((column) => clean(raw[column]))
+      .filter((part) => part !== '')
+      .join(' ');
+    if (value !== '') values[field] = value;
+    else if (source.required.includes(field)) {
+      problems.push({
+        rule: `required.${field}`,
+        message: `${field} is required (column ${columns.join(' + ')}) but empty`,
+      });
+    }
+  }
+
+  const checked = (
+    value: string | undefined,
+    check: (input: string) => Validation<string>,
+  ): string | undefined => {
+    if (value === undefined) return undefined;
+    const result = check(value);
+    if (result.ok) return result.value;
+    problems.push({ rule: result.rule, message: `${result.message} (got "${value}")` });
+    return undefined;
+  };
+
+  const put = (field: FieldName, value: string | undefined): void => {
+    if (value !== undefined) fields[field] = value;
+  };
+  for (const field of FIELD_NAMES) {
+    const value = values[field];
+    if (value === undefined) continue;
+    switch (field) {
+      case 'dateOfBirth': {
+        const date = parseDate(value, source.dateFormat);
+        if (date === null) {
+          const shaped = parseDateParts(value, source.dateFormat) !== null;
+          problems.push({
+            rule: shaped ? 'date.invalid' : 'date.format',
+            message: shaped
+              ? `date of birth "${value}" is not a real date`
+              : `date of birth "${value}" is not in the declared format ${source.dateFormat}`,
+          });
+        } else if (isoDate(date) > today.toISOString().slice(0, 10)) {
+          problems.push({ rule: 'date.future', message: `date of birth ${isoDate(date)} is in the future` });
+        } else {
+          fields.dateOfBirth = isoDate(date);
+        }
+        break;
+      }
+      case 'nhsNumber':
+        put(field, checked(value, validateNhsNumber));
+        break;
+      case 'upn':
+        put(field, checked(value, validateUpn));
+        break;
+      case 'postcode':
+        put(field, checked(value, normalisePostcode));
+        break;
+      case 'forename':
+      case 'surname':
+      case 'gender':
+      case 'address':
+      case 'town':
+      case 'region':
+      case 'otherIdentifier':
+        fields[field] = value;
+        break;
+    }
+  }
+
+  const first = problems[0];
+  if (first !== undefined) return { ok: false, problems: [first, ...problems.slice(1)] };
+
+  const flag = source.postAdoptionFlag;
+  if (flag !== null) fields.postAdoption = flag.values.includes(clean(raw[flag.column]).toLowerCase());
+  const extra: Record<string, string> = {};
+  for (const column of source.extra) {
+    const value = clean(raw[column]);
+    if (value !== '') extra[column] = value;
+  }
+  if (Object.keys(extra).length > 0) fields.extra = extra;
+  return { ok: true, recordId, fields };
+}
+
+/** One line for a quarantine record: every problem's message. */
+export function describeProblems(problems: readonly Problem[]): string {
+  return problems.map((problem) => `${problem.rule}: ${problem.message}`).join('; ');
+}
