@@ -85,10 +85,15 @@ export function decodeCursor(text: string): ReportCursor {
 
 /**
  * The report's end (exclusive): its `to`, but never past the current millisecond, so the report does
- * not grow while it is read.
+ * not grow while it is read. Waiting for that millisecond to pass (at most one) puts every entry
+ * written from now on, the report's own included, after the end, whatever the timing.
  */
 function endOf(range: ReportRange): Date {
-  const end = new Date(Date.now() + 1);
+  const now = Date.now();
+  while (Date.now() <= now) {
+    // spin: at most one millisecond
+  }
+  const end = new Date(now + 1);
   return range.to !== undefined && range.to < end ? range.to : end;
 }
 
