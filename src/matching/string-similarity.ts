@@ -98,11 +98,11 @@ let rowPrev = new Int32Array(64);
 let rowCur = new Int32Array(64);
 
 /**
- * Optimal-string-alignment distance (Damerau-Levenshtein where an adjacent transposition costs
- * one edit), returning `max + 1` as soon as the distance is known to exceed `max`: callers only
+ * Edit distance, returning `max + 1` as soon as the distance is known to exceed `max`: callers only
  * ever ask "at most one or two edits?", so the early exit keeps this cheap on dissimilar strings.
+ * With `transpositions`, an adjacent swap costs one edit (optimal string alignment).
  */
-export function damerauLevenshtein(a: string, b: string, max = Number.MAX_SAFE_INTEGER): number {
+function boundedEditDistance(a: string, b: string, max: number, transpositions: boolean): number {
   if (a === b) return 0;
   const la = a.length;
   const lb = b.length;
@@ -123,7 +123,7 @@ export function damerauLevenshtein(a: string, b: string, max = Number.MAX_SAFE_I
       const cb = b.charCodeAt(j - 1);
       const cost = ca === cb ? 0 : 1;
       let d = Math.min((rowPrev[j] ?? 0) + 1, (rowCur[j - 1] ?? 0) + 1, (rowPrev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
+      if (transpositions && i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
         d = Math.min(d, (rowPrev2[j - 2] ?? 0) + 1);
       }
       rowCur[j] = d;
@@ -138,36 +138,14 @@ export function damerauLevenshtein(a: string, b: string, max = Number.MAX_SAFE_I
   return Math.min(rowPrev[lb] ?? 0, max + 1);
 }
 
+/** Optimal-string-alignment distance (Damerau-Levenshtein with adjacent swaps), bounded by `max`. */
+export function damerauLevenshtein(a: string, b: string, max = Number.MAX_SAFE_INTEGER): number {
+  return boundedEditDistance(a, b, max, true);
+}
+
 /** Plain Levenshtein (no transpositions), bounded the same way. */
 export function levenshtein(a: string, b: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (a === b) return 0;
-  const la = a.length;
-  const lb = b.length;
-  if (Math.abs(la - lb) > max) return max + 1;
-  if (la === 0) return lb;
-  if (lb === 0) return la;
-  if (rowCur.length < lb + 1) {
-    rowPrev2 = new Int32Array((lb + 1) * 2);
-    rowPrev = new Int32Array((lb + 1) * 2);
-    rowCur = new Int32Array((lb + 1) * 2);
-  }
-  for (let j = 0; j <= lb; j++) rowPrev[j] = j;
-  for (let i = 1; i <= la; i++) {
-    rowCur[0] = i;
-    let rowMin = i;
-    const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= lb; j++) {
-      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
-      const d = Math.min((rowPrev[j] ?? 0) + 1, (rowCur[j - 1] ?? 0) + 1, (rowPrev[j - 1] ?? 0) + cost);
-      rowCur[j] = d;
-      if (d < rowMin) rowMin = d;
-    }
-    if (rowMin > max) return max + 1;
-    const spare = rowPrev;
-    rowPrev = rowCur;
-    rowCur = spare;
-  }
-  return Math.min(rowPrev[lb] ?? 0, max + 1);
+  return boundedEditDistance(a, b, max, false);
 }
 
 /** A 32-bit set of the characters in a string (folded mod 32): a cheap bound for Jaro. */
