@@ -30,8 +30,14 @@ export interface FeedRowTable {
   source_name: string;
   source_record_id: string;
   fields: JsonColumn<Record<string, unknown>>;
-  status: ColumnType<string, string | undefined, string>;
+  status: ColumnType<FeedRowStatus, FeedRowStatus | undefined, FeedRowStatus>;
+  /** The child the row was applied to or created ('linked', 'created'). */
+  child_id: string | null;
+  resolved_at: Date | null;
+  resolution: JsonColumn<Record<string, unknown> | null> | null;
 }
+
+export type FeedRowStatus = 'accepted' | 'linked' | 'created' | 'review';
 
 export interface IngestTables {
   quarantine: QuarantineTable;
