@@ -41,6 +41,8 @@ export interface SourceTable {
   kind: string;
   description: Generated<string>;
   created_at: Generated<Date>;
+  /** Rank per field (higher wins), from the source's declaration; see survivorship.ts. */
+  precedence: ColumnType<Record<string, number>, string | undefined, string>;
 }
 
 export interface SourceBatchTable {
