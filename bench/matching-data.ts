@@ -2,7 +2,7 @@
  * Synthetic FEBRL-layout person records with known duplicates, for timing and sanity-checking
  * `contactpoint match`. Names have a long tail (a few common ones, thousands of rare ones), as
  * real registers do, because block sizes and term frequencies depend on it. Ids follow FEBRL's
- * rec-N-org / rec-N-dup-K convention so /work/shared/tools/linkage_eval.py can score the output.
+ * rec-N-org / rec-N-dup-K convention so the linkage evaluator can score the output.
  */
 import { item } from '../src/matching/arrays.ts';
 import { seededRandom } from '../src/matching/random.ts';

@@ -1,6 +1,6 @@
 /**
  * Generates a FEBRL-layout dedupe file with duplicates and twins, then scores
- * `contactpoint match dedupe` on it through /work/shared/tools/linkage_eval.py, with the
+ * `contactpoint match dedupe` on it through the linkage evaluator (LINKAGE_EVAL), with the
  * identifier column and without it. Twins (same surname, date of birth and home, another
  * forename) must never be merged.
  *
@@ -22,7 +22,11 @@ const english = args.includes('--english');
 const [peopleArg, seedArg] = args.filter((a) => !a.startsWith('--'));
 const people = Number(peopleArg ?? 4_000);
 const seed = Number(seedArg ?? 11);
-const evaluator = process.env.LINKAGE_EVAL ?? '/work/shared/tools/linkage_eval.py';
+const evaluator = process.env.LINKAGE_EVAL;
+if (evaluator === undefined || evaluator === '') {
+  console.error('set LINKAGE_EVAL to the path of linkage_eval.py');
+  process.exit(2);
+}
 const outDir = path.join(root, 'bench', 'out');
 fs.mkdirSync(outDir, { recursive: true });
 

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Scores `contactpoint match dedupe` on FEBRL datasets 1-3 exactly as it is judged
-# (/work/shared/tools/linkage_eval.py: ids replaced by random tokens), with soc_sec_id and
+# (the linkage evaluator, ids replaced by random tokens), with soc_sec_id and
 # with it emptied, then `match link` on each dataset split into originals and duplicates.
-# Usage: bench/febrl/run.sh [path/to/benchmarks/febrl] [path/to/linkage_eval.py]
+# Usage: bench/febrl/run.sh path/to/febrl-datasets path/to/linkage_eval.py
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-data="${1:-/work/shared/benchmarks/febrl}"
-evaluator="${2:-/work/shared/tools/linkage_eval.py}"
+if [ "$#" -ne 2 ]; then
+  echo "usage: bench/febrl/run.sh FEBRL_DIR LINKAGE_EVAL_PY" >&2
+  exit 2
+fi
+data="$1"
+evaluator="$2"
 split="$(mktemp -d)"
 trap 'rm -rf "$split"' EXIT
 status=0
