@@ -4,7 +4,10 @@ import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAccessRoutes } from './access/access.routes.ts';
 import { registerAuthentication } from './access/authenticate.ts';
+import { registerAuditRoutes } from './audit/audit.routes.ts';
 import { registerChildRoutes } from './children/child.routes.ts';
+import { registerReviewRoutes } from './resolution/review.routes.ts';
+import { registerFeedRoutes } from './ingest/feed.routes.ts';
 import type { Services } from './services.ts';
 import { registerErrorHandler } from './web/error-handler.ts';
 import { registerHealthRoutes } from './web/health.ts';
@@ -43,6 +46,9 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
     cookie: sessionCookie,
   });
   await registerChildRoutes(app, services);
+  await registerReviewRoutes(app, services);
+  await registerAuditRoutes(app, services);
+  await registerFeedRoutes(app, services);
   await app.ready();
   return app;
 }

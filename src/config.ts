@@ -29,8 +29,14 @@ export interface FieldEncryptionConfig {
   readonly keys: Readonly<Record<string, string>>;
   /** The key new ciphertexts are sealed under. */
   readonly activeKeyId: string;
-  /** 32-byte HMAC-SHA-256 key (64 hex digits) for the matching keys of sealed fields; never an encryption key. */
-  readonly hmacKey: string;
+  /**
+   * Key id to 32-byte HMAC-SHA-256 key (64 hex digits) for the matching keys of sealed fields; never
+   * an encryption key. Several may be configured while `keys rotate` re-hashes rows under the active
+   * one; lookups hash under all of them until the old one is removed.
+   */
+  readonly hmacKeys: Readonly<Record<string, string>>;
+  /** The HMAC key new matching keys are computed under. */
+  readonly activeHmacKeyId: string;
 }
 
 /** Child search (src/children/search.service.ts). */
@@ -127,48 +133,91 @@ function accessConfig(env: NodeJS.ProcessEnv, environment: Environment, port: nu
 const DEVELOPMENT_FIELD_KEY_ID = 'dev';
 const DEVELOPMENT_FIELD_KEY = createHash('sha256').update('contactpoint development field key').digest('hex');
 const DEVELOPMENT_HMAC_KEY = createHash('sha256').update('contactpoint development hmac key').digest('hex');
+/**
+ * The id of the HMAC key given alone in FIELD_HMAC_KEY (and of the development key): hashes stored
+ * before HMAC keys had ids are under it (migration 20261125224000_field_keys.sql), so the first
+ * FIELD_HMAC_KEYS list of a deployment that had FIELD_HMAC_KEY names that key h1.
+ */
+export const SINGLE_HMAC_KEY_ID = 'h1';
 const KEY_ID = /^[a-z0-9][a-z0-9_-]{0,15}$/;
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
-function fieldEncryptionConfig(env: NodeJS.ProcessEnv, environment: Environment): FieldEncryptionConfig {
-  const rawKeys = env.FIELD_ENCRYPTION_KEYS ?? '';
-  const rawHmac = env.FIELD_HMAC_KEY ?? '';
-  if (environment === 'production' && (rawKeys === '' || rawHmac === '')) {
-    throw new ConfigError(
-      'production needs FIELD_ENCRYPTION_KEYS (id:64-hex-digits, comma separated) and FIELD_HMAC_KEY (64 hex digits)',
-    );
-  }
+/** `id:hex,id:hex` as a map of id to lower-case hex. */
+function keyList(raw: string, variable: string): Record<string, string> {
   const keys: Record<string, string> = {};
-  if (rawKeys === '') {
-    keys[DEVELOPMENT_FIELD_KEY_ID] = DEVELOPMENT_FIELD_KEY;
-  } else {
-    for (const entry of rawKeys.split(',')) {
-      const [id = '', hex = '', ...extra] = entry.trim().split(':');
-      if (!KEY_ID.test(id) || !HEX_KEY.test(hex) || extra.length > 0) {
-        throw new ConfigError(
-          'FIELD_ENCRYPTION_KEYS must be id:key pairs separated by commas, each id 1-16 of a-z 0-9 _ - and each key 64 hex digits',
-        );
-      }
-      if (Object.hasOwn(keys, id)) throw new ConfigError(`FIELD_ENCRYPTION_KEYS names key "${id}" twice`);
-      keys[id] = hex.toLowerCase();
+  for (const entry of raw.split(',')) {
+    const [id = '', hex = '', ...extra] = entry.trim().split(':');
+    if (!KEY_ID.test(id) || !HEX_KEY.test(hex) || extra.length > 0) {
+      throw new ConfigError(
+        `${variable} must be id:key pairs separated by commas, each id 1-16 of a-z 0-9 _ - and each key 64 hex digits`,
+      );
     }
+    if (Object.hasOwn(keys, id)) throw new ConfigError(`${variable} names key "${id}" twice`);
+    keys[id] = hex.toLowerCase();
   }
+  return keys;
+}
+
+/** The named active key, or the only one when there is one and none is named. */
+function activeKey(keys: Record<string, string>, named: string, variable: string, list: string): string {
   const ids = Object.keys(keys);
-  const namedKeyId = env.FIELD_ENCRYPTION_ACTIVE_KEY ?? '';
-  const activeKeyId = namedKeyId !== '' ? namedKeyId : ids.length === 1 ? (ids[0] ?? '') : '';
-  if (!Object.hasOwn(keys, activeKeyId)) {
+  const active = named !== '' ? named : ids.length === 1 ? (ids[0] ?? '') : '';
+  if (!Object.hasOwn(keys, active)) {
+    throw new ConfigError(`${variable} must name one of the keys in ${list} (${ids.join(', ')})`);
+  }
+  return active;
+}
+
+function hmacKeysOf(env: NodeJS.ProcessEnv): Record<string, string> {
+  const list = env.FIELD_HMAC_KEYS ?? '';
+  const single = env.FIELD_HMAC_KEY ?? '';
+  if (list !== '' && single !== '') {
     throw new ConfigError(
-      `FIELD_ENCRYPTION_ACTIVE_KEY must name one of the keys in FIELD_ENCRYPTION_KEYS (${ids.join(', ')})`,
+      `set FIELD_HMAC_KEYS or FIELD_HMAC_KEY, not both (FIELD_HMAC_KEY is the key ${SINGLE_HMAC_KEY_ID})`,
     );
   }
-  if (rawHmac !== '' && !HEX_KEY.test(rawHmac)) {
+  if (list !== '') return keyList(list, 'FIELD_HMAC_KEYS');
+  if (single !== '' && !HEX_KEY.test(single)) {
     throw new ConfigError('FIELD_HMAC_KEY must be 64 hex digits (32 random bytes)');
   }
-  const hmacKey = rawHmac === '' ? DEVELOPMENT_HMAC_KEY : rawHmac.toLowerCase();
-  if (Object.values(keys).includes(hmacKey)) {
-    throw new ConfigError('FIELD_HMAC_KEY must differ from every key in FIELD_ENCRYPTION_KEYS');
+  return { [SINGLE_HMAC_KEY_ID]: single === '' ? DEVELOPMENT_HMAC_KEY : single.toLowerCase() };
+}
+
+function fieldEncryptionConfig(env: NodeJS.ProcessEnv, environment: Environment): FieldEncryptionConfig {
+  const rawKeys = env.FIELD_ENCRYPTION_KEYS ?? '';
+  const hmacGiven = (env.FIELD_HMAC_KEYS ?? '') !== '' || (env.FIELD_HMAC_KEY ?? '') !== '';
+  if (environment === 'production' && (rawKeys === '' || !hmacGiven)) {
+    throw new ConfigError(
+      'production needs FIELD_ENCRYPTION_KEYS (id:64-hex-digits, comma separated) and FIELD_HMAC_KEYS (likewise) or FIELD_HMAC_KEY (64 hex digits)',
+    );
   }
-  return Object.freeze({ keys: Object.freeze(keys), activeKeyId, hmacKey });
+  const keys =
+    rawKeys === ''
+      ? { [DEVELOPMENT_FIELD_KEY_ID]: DEVELOPMENT_FIELD_KEY }
+      : keyList(rawKeys, 'FIELD_ENCRYPTION_KEYS');
+  const activeKeyId = activeKey(
+    keys,
+    env.FIELD_ENCRYPTION_ACTIVE_KEY ?? '',
+    'FIELD_ENCRYPTION_ACTIVE_KEY',
+    'FIELD_ENCRYPTION_KEYS',
+  );
+  const hmacKeys = hmacKeysOf(env);
+  const activeHmacKeyId = activeKey(
+    hmacKeys,
+    env.FIELD_HMAC_ACTIVE_KEY ?? '',
+    'FIELD_HMAC_ACTIVE_KEY',
+    'FIELD_HMAC_KEYS',
+  );
+  const encryptionKeys = new Set(Object.values(keys));
+  if (Object.values(hmacKeys).some((hex) => encryptionKeys.has(hex))) {
+    throw new ConfigError('every HMAC key must differ from every key in FIELD_ENCRYPTION_KEYS');
+  }
+  return Object.freeze({
+    keys: Object.freeze(keys),
+    activeKeyId,
+    hmacKeys: Object.freeze(hmacKeys),
+    activeHmacKeyId,
+  });
 }
 
 function checkAccess(config: Config): void {

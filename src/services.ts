@@ -7,16 +7,22 @@ import { createSessionService } from './access/session.service.ts';
 import { createSignInService } from './access/sign-in.service.ts';
 import { createTokenService } from './access/token.service.ts';
 import { createUserService } from './access/user.service.ts';
+import { createAuditReportService } from './audit/audit.report.service.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { createChildAccessService } from './access/policy/child-access.service.ts';
 import { createChildService } from './children/child.service.ts';
 import { withFieldEncryption } from './children/encryption.database.ts';
 import { createFieldCipher } from './children/encryption.ts';
 import { createKeyService } from './children/encryption.service.ts';
+import { createMergeService } from './children/merge.service.ts';
 import { createChildSearchService } from './children/search.service.ts';
 import { createShieldService } from './children/shield.service.ts';
+import { createReviewService } from './resolution/review.service.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/open.ts';
+import { createFeedService } from './ingest/feed.service.ts';
+import { dedupeIndex, type DedupeRequest } from './resolution/dedupe.ts';
+import { explainChildren, type ExplainRequest } from './resolution/explain.service.ts';
 
 /** The composition root: the one place where the parts of ContactPoint are wired together. */
 export function createServices(deps: {
@@ -28,6 +34,8 @@ export function createServices(deps: {
   /** Tests may watch the access services' audit entries; they are still recorded. */
   accessAudit?: AccessAudit;
   passwords?: PasswordHasher;
+  /** Tests lower it to post a batch over the limit without sending hundreds of megabytes. */
+  maxFeedBatchBytes?: number;
 }) {
   const { config, database, logger } = deps;
   const clock = deps.clock ?? systemClock;
@@ -55,7 +63,27 @@ export function createServices(deps: {
     childSearch: createChildSearchService({ db: childDb, clock, cipher, config: config.search }),
     shields: createShieldService({ db: childDb, clock, cipher }),
     fieldKeys: createKeyService({ db: childDb, cipher }),
+    /** The clerical review queue: uncertain pairs read and decided under src/resolution/review.policy.ts. */
+    reviews: createReviewService({ db: childDb, clock, merges: createMergeService({ db: childDb, cipher }) }),
+    /** Merging and unmerging records, with lineage (operators and the review layer). */
+    merges: createMergeService({ db: childDb, cipher }),
     audit: createAuditService(database.db),
+    /** Audit reports for auditors over HTTP: who accessed a child, what a user did. */
+    auditReports: createAuditReportService({ db: database.db }),
+    /** `contactpoint dedupe` and `contactpoint match explain`: an operator's audited reads of the index. */
+    dedupe: (request: DedupeRequest) => {
+      const merges = createMergeService({ db: childDb, cipher });
+      return dedupeIndex({ db: childDb, merge: (merge) => merges.mergeChildren(merge) }, request);
+    },
+    matchExplain: (request: ExplainRequest) => explainChildren(childDb, request),
+    /** Feed batches posted by system accounts, imported as the CLI imports them. */
+    feeds: createFeedService({
+      db,
+      childDb,
+      cipher,
+      clock,
+      ...(deps.maxFeedBatchBytes === undefined ? {} : { maxBatchBytes: deps.maxFeedBatchBytes }),
+    }),
     access: {
       users: createUserService({ ...accessDeps, policy: createPasswordPolicy() }),
       signIn: createSignInService({ ...accessDeps, sessions }),

@@ -16,21 +16,6 @@ export type AccessAudit = (
 
 export const recordAccessAudit: AccessAudit = recordAudits;
 
-/**
- * The audit vocabulary has no actions yet for these account changes, so they are recorded as
- * 'user.change' with the kind of change in the details.
- */
-export type UserChange =
-  | 'password-set'
-  | 'checks-recorded'
-  | 'expired'
-  | 'unlocked'
-  | 'totp-enrolled'
-  | 'security-key-added'
-  | 'token-created'
-  | 'token-revoked'
-  | 'organisation-created';
-
 /** The audit trail's actor fields are limited to 200 characters. */
 function clip(value: string): string {
   return value.length > 200 ? value.slice(0, 200) : value;

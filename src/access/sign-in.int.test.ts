@@ -257,7 +257,7 @@ describe('brute force', () => {
     expect(actions).toEqual(['auth.sign-in-failed:failure', 'auth.sign-in:success']);
     const stored = await sql<{
       n: number;
-    }>`select count(*)::int as n from audit_entry where actor = ${person.user.id} and action like 'auth.%'`.execute(
+    }>`select count(*)::int as n from audit_entry where actor = ${person.user.id} and action like 'auth.sign-in%'`.execute(
       ctx.database.db,
     );
     expect(stored.rows[0]?.n).toBe(2);

@@ -316,18 +316,14 @@ export function createSignInService(deps: SignInServiceDeps) {
     }
   }
 
-  function enrolledEntry(
-    user: UserWithSecrets,
-    change: 'totp-enrolled' | 'security-key-added',
-    ctx: RequestContext,
-  ) {
+  function enrolledEntry(user: UserWithSecrets, factor: 'totp' | 'security-key', ctx: RequestContext) {
     return {
       actor: userActor(user),
-      action: 'user.change' as const,
+      action: 'auth.second-factor-enrolled' as const,
       outcome: 'success' as const,
       target: userTarget(user.id),
       ...(ctx.requestId === undefined ? {} : { requestId: ctx.requestId }),
-      details: { change },
+      details: { factor },
     };
   }
 
@@ -400,10 +396,10 @@ export function createSignInService(deps: SignInServiceDeps) {
             await deleteSessionsOfUser(trx, user.id);
             entries.unshift({
               actor: SYSTEM_ACTOR,
-              action: 'user.change',
+              action: 'user.expire',
               outcome: 'success',
               target: userTarget(user.id),
-              details: { change: 'expired', reason: 'idle' },
+              details: { reason: 'idle' },
             });
           }
           await audit(trx, entries);
@@ -468,7 +464,7 @@ export function createSignInService(deps: SignInServiceDeps) {
         'totp',
         ctx,
         (trx, at) => useTotpStep(trx, user.id, step, at),
-        enrolling ? [enrolledEntry(user, 'totp-enrolled', ctx)] : [],
+        enrolling ? [enrolledEntry(user, 'totp', ctx)] : [],
       );
     },
 
@@ -595,7 +591,7 @@ export function createSignInService(deps: SignInServiceDeps) {
         transports: response.response.transports ?? [],
         name: textOrNull(name)?.slice(0, 100) ?? 'Security key',
       };
-      const added = enrolledEntry(user, 'security-key-added', ctx);
+      const added = enrolledEntry(user, 'security-key', ctx);
       if (pending) {
         return complete(
           session,

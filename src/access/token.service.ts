@@ -94,10 +94,10 @@ export function createTokenService(deps: TokenServiceDeps) {
         await audit(trx, [
           {
             actor: actorOf(actor),
-            action: 'user.change',
+            action: 'token.create',
             outcome: 'success',
             target: userTarget(account.id),
-            details: { change: 'token-created', tokenId: created.id, name },
+            details: { tokenId: created.id, name },
           },
         ]);
         return created;
@@ -115,10 +115,10 @@ export function createTokenService(deps: TokenServiceDeps) {
         await audit(trx, [
           {
             actor: actorOf(actor),
-            action: 'user.change',
+            action: 'token.revoke',
             outcome: 'success',
             target: userTarget(token.userId),
-            details: { change: 'token-revoked', tokenId: token.id },
+            details: { tokenId: token.id },
           },
         ]);
         const after = await findToken(trx, token.id);

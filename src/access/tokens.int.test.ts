@@ -86,6 +86,10 @@ describe('API tokens for system accounts', () => {
     });
     expect(revoked.statusCode, revoked.body).toBe(200);
     expect(revoked.json()).toMatchObject({ id: token.id, revokedAt: expect.any(String) as string });
+    expect(ctx.audited.slice(-2)).toMatchObject([
+      { action: 'token.create', target: `user:${feedId}`, details: { tokenId: token.id, name: 'to revoke' } },
+      { action: 'token.revoke', target: `user:${feedId}`, details: { tokenId: token.id } },
+    ]);
     const refused = await ctx.app.inject({ method: 'GET', url: '/api/me', headers: asBearer(secret) });
     expect(refused.statusCode).toBe(401);
     expect(refused.headers['www-authenticate']).toBe('Bearer');

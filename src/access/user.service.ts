@@ -253,9 +253,9 @@ export function createUserService(deps: UserServiceDeps) {
           audit(trx, [
             {
               actor: user === undefined ? anonymousActor(input.username) : userActor(user),
-              action: 'user.change',
+              action: 'auth.password-set',
               outcome: 'failure',
-              details: { change: 'password-set', reason: 'activation-code-refused' },
+              details: { reason: 'activation-code-refused' },
             },
           ]),
         );
@@ -269,10 +269,9 @@ export function createUserService(deps: UserServiceDeps) {
         await audit(trx, [
           {
             actor: userActor(user),
-            action: 'user.change',
+            action: 'auth.password-set',
             outcome: 'success',
             target: userTarget(user.id),
-            details: { change: 'password-set' },
           },
         ]);
       });
@@ -340,10 +339,10 @@ export function createUserService(deps: UserServiceDeps) {
         await audit(trx, [
           {
             actor: actorOf(actor),
-            action: 'user.change',
+            action: 'user.expire',
             outcome: 'success',
             target: userTarget(userId),
-            details: { change: 'expired', reason: user.statusReason },
+            details: { reason: user.statusReason },
           },
         ]);
         return publicUser(user);
@@ -366,10 +365,10 @@ export function createUserService(deps: UserServiceDeps) {
           trx,
           ids.map((id) => ({
             actor: SYSTEM_ACTOR,
-            action: 'user.change' as const,
+            action: 'user.expire' as const,
             outcome: 'success' as const,
             target: userTarget(id),
-            details: { change: 'expired', reason: 'idle' },
+            details: { reason: 'idle' },
           })),
         );
         return ids.length;
@@ -384,10 +383,9 @@ export function createUserService(deps: UserServiceDeps) {
         await audit(trx, [
           {
             actor: actorOf(actor),
-            action: 'user.change',
+            action: 'user.unlock',
             outcome: 'success',
             target: userTarget(userId),
-            details: { change: 'unlocked' },
           },
         ]);
         return publicUser(user);
@@ -416,11 +414,10 @@ export function createUserService(deps: UserServiceDeps) {
         await audit(trx, [
           {
             actor: actorOf(actor),
-            action: 'user.change',
+            action: 'user.checks-recorded',
             outcome: 'success',
             target: userTarget(userId),
             details: {
-              change: 'checks-recorded',
               enhancedCheckDate: user.enhancedCheckDate,
               trainingCompletedDate: user.trainingCompletedDate,
             },
@@ -480,10 +477,10 @@ export function createUserService(deps: UserServiceDeps) {
         await audit(trx, [
           {
             actor: actorOf(actor),
-            action: 'user.change',
+            action: 'organisation.create',
             outcome: 'success',
             target: `organisation:${organisation.id}`,
-            details: { change: 'organisation-created', kind, localAuthority },
+            details: { kind, localAuthority },
           },
         ]);
         return organisation;

@@ -143,6 +143,7 @@ describe('activation and the password policy', () => {
       password: 'marmalade lighthouse tuesday',
     });
     expect(ok.statusCode, ok.body).toBe(204);
+    expect(ctx.audited.at(-1)).toMatchObject({ action: 'auth.password-set', outcome: 'success' });
     // The code works once.
     const again = await activate({
       username: 'jordan.price@camden.example',
@@ -150,6 +151,11 @@ describe('activation and the password policy', () => {
       password: 'marmalade lighthouse tuesday',
     });
     expect(again.statusCode).toBe(401);
+    expect(ctx.audited.at(-1)).toMatchObject({
+      action: 'auth.password-set',
+      outcome: 'failure',
+      details: { reason: 'activation-code-refused' },
+    });
   });
 
   it('answers a wrong code and an unknown user the same way', async () => {
@@ -232,6 +238,12 @@ describe('suspending, reactivating, unlocking, checks', () => {
     expect(locked.statusCode).toBe(423);
     session = await signIn(ctx, manager);
     expect((await post(`/api/users/${person.user.id}/unlock`)).statusCode).toBe(200);
+    expect(ctx.audited.at(-1)).toMatchObject({
+      action: 'user.unlock',
+      outcome: 'success',
+      actor: { type: 'user', id: manager.user.id },
+      target: `user:${person.user.id}`,
+    });
     await signIn(ctx, person);
   });
 
@@ -249,6 +261,11 @@ describe('suspending, reactivating, unlocking, checks', () => {
       enhancedCheckDate: '2026-10-01',
       trainingCompletedDate: '2026-02-01',
     });
+    expect(ctx.audited.at(-1)).toMatchObject({
+      action: 'user.checks-recorded',
+      target: `user:${person.user.id}`,
+      details: { enhancedCheckDate: '2026-10-01' },
+    });
     await signIn(ctx, person);
   });
 
@@ -260,6 +277,14 @@ describe('suspending, reactivating, unlocking, checks', () => {
     expect(expired).toBeGreaterThanOrEqual(1);
     expect((await ctx.services.access.users.get(OPERATOR, idle.user.id)).status).toBe('expired');
     expect((await ctx.services.access.users.get(OPERATOR, fresh.user.id)).status).toBe('active');
+    expect(ctx.audited).toContainEqual(
+      expect.objectContaining({
+        action: 'user.expire',
+        actor: { type: 'system', id: 'contactpoint' },
+        target: `user:${idle.user.id}`,
+        details: { reason: 'idle' },
+      }),
+    );
     // The manager was idle too; later tests need them.
     await ctx.services.access.users.reactivate(OPERATOR, manager.user.id);
   });
@@ -278,6 +303,10 @@ describe('organisations', () => {
       name: 'Hillside Primary School',
       kind: 'school',
       localAuthority: '202',
+    });
+    expect(ctx.audited.at(-1)).toMatchObject({
+      action: 'organisation.create',
+      details: { kind: 'school', localAuthority: '202' },
     });
     const listed = await ctx.app.inject({
       method: 'GET',

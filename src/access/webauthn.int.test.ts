@@ -66,7 +66,11 @@ describe('security keys (WebAuthn)', () => {
       (await ctx.app.inject({ method: 'GET', url: '/api/me', headers: sessionHeaders(ctx, enrolled) }))
         .statusCode,
     ).toBe(200);
-    expect(ctx.audited.some((e) => e.details?.change === 'security-key-added')).toBe(true);
+    expect(
+      ctx.audited.some(
+        (e) => e.action === 'auth.second-factor-enrolled' && e.details?.factor === 'security-key',
+      ),
+    ).toBe(true);
 
     const pending = await passwordStep(ctx, person.user.username, person.password);
     expect(pending.status).toBe('second-factor-required');

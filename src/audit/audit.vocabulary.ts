@@ -12,6 +12,9 @@ export const AUDIT_ACTIONS = {
   'auth.second-factor-failed': { child: false, reason: false },
   'auth.locked': { child: false, reason: false },
   'auth.sign-out': { child: false, reason: false },
+  'auth.password-set': { child: false, reason: false },
+  // details.factor: 'totp' or 'security-key'.
+  'auth.second-factor-enrolled': { child: false, reason: false },
   'child.search': { child: false, reason: true },
   'child.view': { child: true, reason: true },
   'child.change': { child: true, reason: true },
@@ -21,15 +24,29 @@ export const AUDIT_ACTIONS = {
   'child.archive': { child: true, reason: true },
   'child.purge': { child: true, reason: true },
   'match.review-decision': { child: false, reason: true },
+  // Reading a clerical review: the queue (no child), or one review's values (once per child shown).
+  'match.review-read': { child: false, reason: true },
+  'match.dedupe': { child: false, reason: true },
   'shield.set': { child: true, reason: true },
   'shield.clear': { child: true, reason: true },
   'user.register': { child: false, reason: false },
+  // Kept so that entries recorded before the account events below had actions of their own still
+  // read as known; nothing records it any more.
   'user.change': { child: false, reason: false },
+  'user.checks-recorded': { child: false, reason: false },
+  'user.expire': { child: false, reason: false },
+  'user.unlock': { child: false, reason: false },
+  'token.create': { child: false, reason: false },
+  'token.revoke': { child: false, reason: false },
+  'organisation.create': { child: false, reason: false },
   'user.suspend': { child: false, reason: false },
   'user.reactivate': { child: false, reason: false },
   'audit.verify': { child: false, reason: false },
   'audit.report': { child: false, reason: true },
   'feed.import': { child: false, reason: false },
+  'feed.quarantine-retry': { child: false, reason: false },
+  'feed.quarantine-dismiss': { child: false, reason: false },
+  'feed.resolve': { child: false, reason: false },
 } as const satisfies Record<string, { readonly child: boolean; readonly reason: boolean }>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

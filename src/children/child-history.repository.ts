@@ -269,11 +269,11 @@ export async function recordCarer(
     .selectFrom('carer')
     .selectAll()
     .where('child_id', '=', childId)
-    .where('name', '=', carer.name)
     .where('relationship', '=', carer.relationship)
     .where('valid_to', 'is', null)
     .execute();
-  const current = rows.map(carerToDomain);
+  // Compared here, not in SQL: a shielded child's carers have their names sealed in the database.
+  const current = rows.map(carerToDomain).filter((c) => c.name === carer.name);
   const same = current.find((c) => sameDetails(carerDetailsOf(c), carerDetailsOf(carer)));
   if (same !== undefined) return { value: same, changed: false };
   await close(

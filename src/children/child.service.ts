@@ -230,6 +230,15 @@ export function createChildService(db: Kysely<Database>, options: ChildServiceOp
           );
         }
         requireStatus(child, allowed, action);
+        // A merged-away record's rows are the survivor's now; changes go there (an unmerge needs
+        // the merged record as the merge left it).
+        if (child.mergedInto !== null) {
+          throw new ChildRecordError(
+            'INVALID_STATE',
+            `Cannot ${action} a record that has been merged into another; change the record it was merged into`,
+            'child.merged',
+          );
+        }
         if (await work(trx, child, actor)) await children.bumpVersion(trx, childId);
         return loadOrThrow(trx, childId);
       }),

@@ -7,9 +7,10 @@ function print(line: string): void {
 }
 
 /**
- * `contactpoint keys`: the field-encryption keys (FIELD_ENCRYPTION_KEYS). To rotate: add a new key,
- * make it FIELD_ENCRYPTION_ACTIVE_KEY, restart, run `keys rotate`, then drop the old key once
- * `keys status` shows nothing sealed under it.
+ * `contactpoint keys`: the field-encryption keys (FIELD_ENCRYPTION_KEYS) and the HMAC keys of the
+ * matching keys (FIELD_HMAC_KEYS). To rotate either: add a new key, make it the active one
+ * (FIELD_ENCRYPTION_ACTIVE_KEY or FIELD_HMAC_ACTIVE_KEY), restart, run `keys rotate`, then drop the
+ * old key once `keys status` shows nothing under it.
  */
 export function keysCommand(): Command {
   const keys = new Command('keys').description(
@@ -22,12 +23,17 @@ export function keysCommand(): Command {
     .action(async () => {
       await withChildServices(async (services) => {
         print(`active key: ${services.fieldKeys.activeKeyId}`);
-        for (const counts of await services.fieldKeys.status()) {
-          const byKey = Object.entries(counts.byKey)
+        print(`active HMAC key: ${services.fieldKeys.activeHmacKeyId}`);
+        const list = (counts: Readonly<Record<string, number>>) =>
+          Object.entries(counts)
             .map(([id, rows]) => `${id}=${rows}`)
             .join(' ');
+        for (const counts of await services.fieldKeys.status()) {
+          const byKey = list(counts.byKey);
+          const byHmacKey = list(counts.byHmacKey);
           print(
-            `${counts.table.padEnd(20)} ${byKey === '' ? 'none sealed' : byKey}  pending=${counts.pending}`,
+            `${counts.table.padEnd(20)} ${byKey === '' ? 'none sealed' : byKey}` +
+              `${byHmacKey === '' ? '' : `  hashed: ${byHmacKey}`}  pending=${counts.pending}`,
           );
         }
       });
@@ -35,7 +41,9 @@ export function keysCommand(): Command {
 
   keys
     .command('rotate')
-    .description('re-seal every sealed row under the active key, in batches, while the service runs')
+    .description(
+      're-seal every sealed row under the active key and re-hash its matching keys under the active HMAC key, in batches, while the service runs',
+    )
     .option('--batch-size <rows>', 'rows per transaction (default 500)', parsePositiveInteger)
     .action(async (options: { batchSize?: number }) => {
       await withChildServices(async (services) => {
@@ -44,17 +52,24 @@ export function keysCommand(): Command {
         const totals = await services.fieldKeys.rotate({
           ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
         });
-        for (const total of totals) print(`${total.table.padEnd(20)} re-sealed ${total.resealed}`);
-        print(`everything sealed is now under key ${services.fieldKeys.activeKeyId}`);
+        for (const total of totals) {
+          print(`${total.table.padEnd(20)} re-sealed ${total.resealed}  re-hashed ${total.rehashed}`);
+        }
+        print(
+          `everything sealed is now under key ${services.fieldKeys.activeKeyId}, hashed under ${services.fieldKeys.activeHmacKeyId}`,
+        );
       });
     });
 
   keys
     .command('seal')
-    .description('seal rows a bulk load left in plaintext for children who are shielded')
+    .description(
+      'seal rows a bulk load left in plaintext for children who are shielded, and fields sealed only since their rows were',
+    )
     .action(async () => {
       await withChildServices(async (services) => {
         print(`sealed ${await services.fieldKeys.sealPending()} pending rows`);
+        print(`sealed newly sealed fields into ${await services.fieldKeys.sealLateColumns()} rows`);
       });
     });
   return keys;

@@ -7,7 +7,7 @@ import { loadConfig } from '../config.ts';
 import { createServices, type Services } from '../services.ts';
 import { ChildRecordError } from './child.errors.ts';
 import { fullChild, RECEIVED_AT, seedReferenceData, type ReferenceData } from './child.test-support.ts';
-import { childIdsByPostcode } from './encryption.repository.ts';
+import { childIdsByPostcode, sealContext } from './encryption.repository.ts';
 import { addressMatchingKeys, createFieldCipher } from './encryption.ts';
 
 const K1 = '5a'.repeat(32);
@@ -67,6 +67,7 @@ async function dumpOf(childId: string): Promise<string> {
 
 const PLAINTEXT = [
   '1 Test Street',
+  'Jane Test',
   'Flat 2',
   'Testtown',
   'SW1A 1AA',
@@ -115,6 +116,7 @@ describe('encryption at rest of shielded location fields', () => {
       uprn: 100000000001,
     });
     expect(record.carers.current[0]).toMatchObject({
+      name: 'Jane Test',
       phone: '07700 900001',
       address: { postcode: 'SW1A 1AA' },
     });
@@ -241,6 +243,37 @@ describe('encryption at rest of shielded location fields', () => {
     expect(await dumpOf(child.id)).toContain('3 Bulk Lane');
     expect(await services.fieldKeys.sealPending()).toBeGreaterThanOrEqual(1);
     expect(await dumpOf(child.id)).not.toContain('3 Bulk Lane');
+  });
+
+  it('a carer’s name, sealed since, is taken into seals made without it by `keys seal`', async () => {
+    const child = await newChild({ shield: REVIEW });
+    const cipher = createFieldCipher(services.config.fieldEncryption);
+    const { rows } = await sql<{ id: number; sealed_fields: string }>`
+      select id, sealed_fields from carer where child_id = ${child.id}`.execute(database.db);
+    const row = rows[0];
+    if (row === undefined) throw new Error('the child has no carer');
+    // As sealed before the name was a location field: the name in plaintext, the seal without it.
+    const context = sealContext('carer', child.id, row.id);
+    const withoutName = JSON.parse(cipher.open(row.sealed_fields, context)) as Record<string, unknown>;
+    delete withoutName.name;
+    await sql`update carer set name = 'Jane Test', sealed_fields = ${cipher.seal(
+      JSON.stringify(withoutName),
+      context,
+    )} where id = ${row.id}`.execute(database.db);
+    expect((await services.children.getChildRecord(child.id)).carers.current[0]?.name).toBe('Jane Test');
+    expect(await dumpOf(child.id)).toContain('Jane Test');
+
+    expect(await services.fieldKeys.sealLateColumns(1)).toBeGreaterThanOrEqual(1);
+    expect(await dumpOf(child.id)).not.toContain('Jane Test');
+    expect((await services.children.getChildRecord(child.id)).carers.current[0]?.name).toBe('Jane Test');
+    // Restating the carer finds the sealed one: nothing changes.
+    const provenance = { source: ref.source, batchId: ref.batch.id, receivedAt: RECEIVED_AT };
+    const carer = fullChild(ref, 0).carers?.[0];
+    if (carer === undefined) throw new Error('the test child has no carer');
+    const before = await services.children.getChildRecord(child.id);
+    const again = await services.children.recordCarer(child.id, carer, provenance, { actor: 'test' });
+    expect(again.version).toBe(before.version);
+    expect(again.carers.current).toHaveLength(1);
   });
 
   it('key rotation re-seals every row under the new key, in batches, and the old key can then go', async () => {

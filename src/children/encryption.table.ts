@@ -15,11 +15,13 @@ export interface SealedAddressColumns extends SealingColumns {
   postcode_hmac: ColumnType<string | null, never, never>;
   postcode_sector_hmac: ColumnType<string | null, never, never>;
   line1_hmac: ColumnType<string | null, never, never>;
+  hmac_key_id: ColumnType<string | null, never, never>;
 }
 
 export interface SealedCarerColumns extends SealingColumns {
   address_postcode_hmac: ColumnType<string | null, never, never>;
   address_line1_hmac: ColumnType<string | null, never, never>;
+  hmac_key_id: ColumnType<string | null, never, never>;
 }
 
 export type SealedSettingColumns = SealingColumns;

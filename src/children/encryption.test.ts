@@ -5,9 +5,15 @@ import { addressMatchingKeys, createFieldCipher, FieldEncryptionError } from './
 const K1 = '11'.repeat(32);
 const K2 = '22'.repeat(32);
 const H = '33'.repeat(32);
+const H2 = '44'.repeat(32);
 
-function cipher(keys: Record<string, string>, activeKeyId: string) {
-  return createFieldCipher({ keys, activeKeyId, hmacKey: H });
+function cipher(
+  keys: Record<string, string>,
+  activeKeyId: string,
+  hmacKeys: Record<string, string> = { h1: H },
+  activeHmacKeyId = 'h1',
+) {
+  return createFieldCipher({ keys, activeKeyId, hmacKeys, activeHmacKeyId });
 }
 
 describe('field cipher', () => {
@@ -56,10 +62,24 @@ describe('field cipher', () => {
       a.postcode,
     );
     // A different HMAC key gives unrelated hashes, so they mean nothing without it.
-    const other = createFieldCipher({ keys: { k1: K1 }, activeKeyId: 'k1', hmacKey: '44'.repeat(32) });
+    const other = cipher({ k1: K1 }, 'k1', { h1: H2 });
     expect(addressMatchingKeys(other, { line1: '1 Test Street', postcode: 'SW1A 1AA' }).postcode).not.toBe(
       a.postcode,
     );
+  });
+
+  it('hashes under the active HMAC key, and for lookups under every configured one, active first', () => {
+    const old = cipher({ k1: K1 }, 'k1', { h1: H });
+    const rotating = cipher({ k1: K1 }, 'k1', { h1: H, h2: H2 }, 'h2');
+    const fresh = cipher({ k1: K1 }, 'k1', { h2: H2 }, 'h2');
+    expect(rotating.activeHmacKeyId).toBe('h2');
+    expect(rotating.hmac('postcode', 'SW1A 1AA')).toBe(fresh.hmac('postcode', 'SW1A 1AA'));
+    expect(rotating.hmac('postcode', 'SW1A 1AA')).not.toBe(old.hmac('postcode', 'SW1A 1AA'));
+    expect(rotating.hmacEveryKey('postcode', 'SW1A 1AA')).toEqual([
+      fresh.hmac('postcode', 'SW1A 1AA'),
+      old.hmac('postcode', 'SW1A 1AA'),
+    ]);
+    expect(fresh.hmacEveryKey('postcode', 'SW1A 1AA')).toEqual([fresh.hmac('postcode', 'SW1A 1AA')]);
   });
 });
 
@@ -79,7 +99,23 @@ describe('field encryption configuration', () => {
       FIELD_ENCRYPTION_ACTIVE_KEY: 'k2',
       FIELD_HMAC_KEY: H,
     });
-    expect(config.fieldEncryption).toEqual({ keys: { k1: K1, k2: K2 }, activeKeyId: 'k2', hmacKey: H });
+    expect(config.fieldEncryption).toEqual({
+      keys: { k1: K1, k2: K2 },
+      activeKeyId: 'k2',
+      hmacKeys: { h1: H },
+      activeHmacKeyId: 'h1',
+    });
+  });
+
+  it('reads HMAC keys with ids and the active one; the single FIELD_HMAC_KEY is the key h1', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      FIELD_HMAC_KEYS: `h1:${H},h2:${H2.toUpperCase()}`,
+      FIELD_HMAC_ACTIVE_KEY: 'h2',
+    });
+    expect(config.fieldEncryption.hmacKeys).toEqual({ h1: H, h2: H2 });
+    expect(config.fieldEncryption.activeHmacKeyId).toBe('h2');
+    expect(loadConfig({ NODE_ENV: 'development' }).fieldEncryption.activeHmacKeyId).toBe('h1');
   });
 
   it('has a development key outside production, and production refuses to start without keys', () => {
@@ -90,6 +126,10 @@ describe('field encryption configuration', () => {
       loadConfig({ ...production, FIELD_ENCRYPTION_KEYS: `k1:${K1}`, FIELD_HMAC_KEY: H }).fieldEncryption
         .activeKeyId,
     ).toBe('k1');
+    expect(
+      loadConfig({ ...production, FIELD_ENCRYPTION_KEYS: `k1:${K1}`, FIELD_HMAC_KEYS: `h7:${H}` })
+        .fieldEncryption.activeHmacKeyId,
+    ).toBe('h7');
   });
 
   it('refuses malformed keys, an unknown or missing active key, duplicates and a shared HMAC key', () => {
@@ -101,6 +141,11 @@ describe('field encryption configuration', () => {
       { FIELD_ENCRYPTION_KEYS: `k1:${K1}`, FIELD_ENCRYPTION_ACTIVE_KEY: 'k9' },
       { FIELD_ENCRYPTION_KEYS: `k1:${K1}`, FIELD_HMAC_KEY: K1 },
       { FIELD_HMAC_KEY: 'zz' },
+      { FIELD_HMAC_KEYS: `h1:${H},h2:${H2}` },
+      { FIELD_HMAC_KEYS: `h1:${H}`, FIELD_HMAC_ACTIVE_KEY: 'h2' },
+      { FIELD_HMAC_KEYS: `h1:${H}`, FIELD_HMAC_KEY: H },
+      { FIELD_HMAC_KEYS: `h1:${H},h1:${H2}` },
+      { FIELD_ENCRYPTION_KEYS: `k1:${K1}`, FIELD_HMAC_KEYS: `h1:${H},h2:${K1}`, FIELD_HMAC_ACTIVE_KEY: 'h1' },
     ];
     for (const env of bad)
       expect(() => loadConfig({ NODE_ENV: 'test', ...env }), JSON.stringify(env)).toThrow(ConfigError);

@@ -29,8 +29,19 @@ export interface FieldCipher {
   open(envelope: string, context: string): string;
   /** The key id an envelope names, without opening it. */
   keyIdOf(envelope: string): string;
-  /** Keyed hash of an already normalised value; `kind` keeps a postcode from equalling an address line. */
+  /** The HMAC key matching keys are computed under now, stored beside them as `hmac_key_id`. */
+  readonly activeHmacKeyId: string;
+  readonly hmacKeyIds: readonly string[];
+  /**
+   * Keyed hash of an already normalised value under the active HMAC key; `kind` keeps a postcode from
+   * equalling an address line.
+   */
   hmac(kind: MatchingKeyKind, normalised: string): string;
+  /**
+   * The value's hash under every configured HMAC key, the active one first: what a lookup compares
+   * stored hashes with while a rotation has left rows under an older key.
+   */
+  hmacEveryKey(kind: MatchingKeyKind, normalised: string): string[];
 }
 
 export type MatchingKeyKind = 'postcode' | 'postcode-sector' | 'address-line';
@@ -40,7 +51,15 @@ export function createFieldCipher(config: FieldEncryptionConfig): FieldCipher {
   for (const [id, hex] of Object.entries(config.keys)) keys.set(id, Buffer.from(hex, 'hex'));
   const active = keys.get(config.activeKeyId);
   if (active === undefined) throw new FieldEncryptionError('the active field key is not configured');
-  const hmacKey = Buffer.from(config.hmacKey, 'hex');
+  const hmacKeys = new Map<string, Buffer>();
+  for (const [id, hex] of Object.entries(config.hmacKeys)) hmacKeys.set(id, Buffer.from(hex, 'hex'));
+  const activeHmac = hmacKeys.get(config.activeHmacKeyId);
+  if (activeHmac === undefined) throw new FieldEncryptionError('the active HMAC key is not configured');
+  const otherHmacs = [...hmacKeys].filter(([id]) => id !== config.activeHmacKeyId).map(([, key]) => key);
+
+  function keyedHash(key: Buffer, kind: MatchingKeyKind, normalised: string): string {
+    return createHmac('sha256', key).update(`${kind}\u0000${normalised}`, 'utf8').digest('hex');
+  }
 
   function parse(envelope: string) {
     const [version, keyId, nonce, tag, body, ...extra] = envelope.split('.');
@@ -94,8 +113,13 @@ export function createFieldCipher(config: FieldEncryptionConfig): FieldCipher {
     keyIdOf(envelope) {
       return parse(envelope).keyId;
     },
+    activeHmacKeyId: config.activeHmacKeyId,
+    hmacKeyIds: [...hmacKeys.keys()],
     hmac(kind, normalised) {
-      return createHmac('sha256', hmacKey).update(`${kind}\u0000${normalised}`, 'utf8').digest('hex');
+      return keyedHash(activeHmac, kind, normalised);
+    },
+    hmacEveryKey(kind, normalised) {
+      return [activeHmac, ...otherHmacs].map((key) => keyedHash(key, kind, normalised));
     },
   };
 }

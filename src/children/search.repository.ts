@@ -14,7 +14,7 @@ export const SURNAME_SIMILARITY = 0.5;
 export async function findCandidateIds(
   db: Executor,
   criteria: SearchCriteria,
-  postcodeHmac: string | null,
+  postcodeHmacs: readonly string[],
   limit: number,
 ): Promise<string[]> {
   if (criteria.kind === 'identifier') {
@@ -29,13 +29,13 @@ export async function findCandidateIds(
     const id = await findChildIdByIdentifier(db, criteria.scheme, criteria.value);
     return id === undefined ? [] : [id];
   }
-  return findByName(db, criteria, postcodeHmac, limit);
+  return findByName(db, criteria, postcodeHmacs, limit);
 }
 
 async function findByName(
   db: Executor,
   criteria: NameSearch,
-  postcodeHmac: string | null,
+  postcodeHmacs: readonly string[],
   limit: number,
 ): Promise<string[]> {
   const { surnameKey, forenameKey, dateOfBirth, postcode, gender } = criteria;
@@ -71,7 +71,8 @@ async function findByName(
   }
   if (gender !== null) query = query.where('c.gender', '=', gender);
   if (postcode !== null) {
-    // A sealed (shielded) address keeps only a keyed hash of its postcode.
+    // A sealed (shielded) address keeps only a keyed hash of its postcode, under whichever HMAC key
+    // was active when it was sealed or last rehashed: the caller hashes under every configured one.
     query = query.where((outer) =>
       outer.exists(
         outer
@@ -80,9 +81,9 @@ async function findByName(
           .whereRef('a.child_id', '=', 'c.id')
           .where('a.valid_to', 'is', null)
           .where((eb) =>
-            postcodeHmac === null
+            postcodeHmacs.length === 0
               ? eb('a.postcode', '=', postcode)
-              : eb.or([eb('a.postcode', '=', postcode), eb('a.postcode_hmac', '=', postcodeHmac)]),
+              : eb.or([eb('a.postcode', '=', postcode), eb('a.postcode_hmac', 'in', postcodeHmacs)]),
           ),
       ),
     );

@@ -109,10 +109,10 @@ export function createChildSearchService(deps: ChildSearchDeps) {
       }
       const audited_ = auditCriteria(criteria);
       const location = usesLocation(criteria);
-      const postcodeHmac =
+      const postcodeHmacs =
         criteria.kind === 'name' && criteria.postcode !== null
-          ? cipher.hmac('postcode', criteria.postcode)
-          : null;
+          ? cipher.hmacEveryKey('postcode', criteria.postcode)
+          : [];
 
       return audited(
         db,
@@ -132,7 +132,7 @@ export function createChildSearchService(deps: ChildSearchDeps) {
               ),
             );
           }
-          const ids = await findCandidateIds(trx, criteria, postcodeHmac, CANDIDATE_LIMIT + 1);
+          const ids = await findCandidateIds(trx, criteria, postcodeHmacs, CANDIDATE_LIMIT + 1);
           let results: SearchResultView[] = [];
           let tooMany = ids.length > CANDIDATE_LIMIT;
           if (!tooMany) {

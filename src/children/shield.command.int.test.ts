@@ -17,6 +17,7 @@ let contactPointId: string;
 
 const K1 = '6b'.repeat(32);
 const K2 = 'b6'.repeat(32);
+const HMAC2 = 'c3'.repeat(32);
 const HMAC = '7c'.repeat(32);
 
 async function withDatabase<T>(
@@ -98,19 +99,28 @@ describe('contactpoint shield and keys', () => {
     expect(noOperator.code).not.toBe(0);
 
     const status = await runCli(['keys', 'status'], env);
-    expect(status.stdout).toMatch(/child_address\s+k1=1/);
-    const rotated = await runCli(['keys', 'rotate', '--batch-size', '1'], {
+    expect(status.stdout).toMatch(/child_address\s+k1=1\s+hashed: h1=1/);
+    const rotating = {
       ...env,
       FIELD_ENCRYPTION_KEYS: `k1:${K1},k2:${K2}`,
       FIELD_ENCRYPTION_ACTIVE_KEY: 'k2',
-    });
+      FIELD_HMAC_KEY: '',
+      FIELD_HMAC_KEYS: `h1:${HMAC},h2:${HMAC2}`,
+      FIELD_HMAC_ACTIVE_KEY: 'h2',
+    };
+    const rotated = await runCli(['keys', 'rotate', '--batch-size', '1'], rotating);
     expect(rotated.code, rotated.stderr).toBe(0);
-    expect(rotated.stdout).toMatch(/child_address\s+re-sealed 1/);
+    expect(rotated.stdout).toMatch(/child_address\s+re-sealed 1\s+re-hashed 1/);
+    expect((await runCli(['keys', 'status'], rotating)).stdout).toMatch(
+      /child_address\s+k2=1\s+hashed: h2=1/,
+    );
 
     const cleared = await runCli(['shield', 'clear', contactPointId, '--operator', 'Olive Operator'], {
       ...env,
       FIELD_ENCRYPTION_KEYS: `k2:${K2}`,
       FIELD_ENCRYPTION_ACTIVE_KEY: 'k2',
+      FIELD_HMAC_KEY: '',
+      FIELD_HMAC_KEYS: `h2:${HMAC2}`,
     });
     expect(cleared.code, cleared.stderr).toBe(0);
     expect(cleared.stdout).toContain('not shielded');

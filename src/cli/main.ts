@@ -14,8 +14,12 @@ import { ChildAccessError } from '../access/policy/child-access.errors.ts';
 import { ChildRecordError } from '../children/child.errors.ts';
 import { FieldEncryptionError } from '../children/encryption.ts';
 import { keysCommand } from '../children/encryption.command.ts';
+import { mergeCommand, unmergeCommand } from '../children/merge.command.ts';
 import { shieldCommand } from '../children/shield.command.ts';
 import { importCommand } from '../ingest/import.command.ts';
+import { resolveCommand } from '../resolution/resolve.command.ts';
+import { reviewCommand } from '../resolution/review.command.ts';
+import { dedupeCommand } from '../resolution/dedupe.command.ts';
 import { IngestError } from '../ingest/ingest.errors.ts';
 
 const EXPECTED = [
@@ -43,8 +47,13 @@ export function buildProgram(): Command {
   program.addCommand(auditCommand());
   program.addCommand(usersCommand());
   program.addCommand(shieldCommand());
+  program.addCommand(mergeCommand());
+  program.addCommand(unmergeCommand());
   program.addCommand(keysCommand());
   program.addCommand(importCommand());
+  program.addCommand(resolveCommand());
+  program.addCommand(reviewCommand());
+  program.addCommand(dedupeCommand());
   return program;
 }
 

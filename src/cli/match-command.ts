@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './usage-error.ts';
+import { explainCommand } from '../resolution/explain.command.ts';
 
 function parseProbability(value: string): number {
   const p = Number(value);
@@ -80,7 +81,7 @@ function withCommonOptions(command: Command): Command {
 
 export function matchCommand(): Command {
   const match = new Command('match').description(
-    'link records of the same child across or within CSV files, without touching the index',
+    'link records of the same child across or within CSV files, without touching the index; explain two children in it',
   );
   match.addCommand(
     withCommonOptions(
@@ -101,5 +102,6 @@ export function matchCommand(): Command {
       await runMatch('link', [left, right], options);
     }),
   );
+  match.addCommand(explainCommand());
   return match;
 }

@@ -20,10 +20,11 @@ import type { ChildSearchRateTable } from '../children/search.table.ts';
 import type { ChildInaccuracyReportTable, InvolvementOwnerColumn } from '../access/policy/policy.table.ts';
 import type { IngestTables } from '../ingest/ingest.table.ts';
 import type { ResolutionTables } from '../resolution/resolution.table.ts';
+import type { MergeTables } from '../children/merge.table.ts';
 
 /** Every table the application reads or writes, as Kysely sees it. Feature folders own their tables. */
 export interface Database
-  extends ChildRecordTables, AccessTables, AuditTables, IngestTables, ResolutionTables {
+  extends ChildRecordTables, AccessTables, AuditTables, IngestTables, ResolutionTables, MergeTables {
   schema_migrations: SchemaMigrationsTable;
   /** The child record's organisations, with the `kind` column the access migration adds. */
   organisation: OrganisationTable & OrganisationKindColumn;

@@ -30,10 +30,12 @@ describe('contactpoint import', () => {
     expect(first.stderr).toContain('rows/s');
     expect(first).toMatchObject({ code: 0 });
     expect(first.stdout).toContain('imported batch 1 (nhs_demographics): 3 rows, 2 accepted, 1 quarantined');
+    expect(first.stdout).toMatch(/batch 1: resolved 2 rows .*: 0 matched, 2 new, 0 to review/);
 
     const again = await runCli(args, env);
     expect(again).toMatchObject({ code: 0 });
     expect(again.stdout).toContain('already imported as batch 1');
+    expect(again.stdout).toContain('batch 1: no rows waiting, nothing changed');
 
     const list = await runCli(['import', 'quarantine', 'list', '--batch', '1', '--json'], env);
     expect(list.code).toBe(0);
@@ -67,4 +69,26 @@ describe('contactpoint import', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no source is declared as "nope"');
   }, 60_000);
+});
+
+describe('contactpoint resolve', () => {
+  it('stages a batch with --no-resolve, and resolve resolves it once', async () => {
+    const file = writeTempCsv([NHS_HEADER, nhsRow(501), nhsRow(502)]);
+    const staged = await runCli(
+      ['import', '--source', 'nhs_demographics', file, '--operator', 'Ann Operator', '--no-resolve'],
+      env,
+    );
+    expect(staged).toMatchObject({ code: 0 });
+    expect(staged.stdout).toMatch(/staged: resolve with contactpoint resolve --batch (\d+)/);
+    const batch = /--batch (\d+)/.exec(staged.stdout)?.[1] ?? '';
+    const resolve = ['resolve', '--batch', batch, '--operator', 'Ann Operator'];
+    const resolved = await runCli(resolve, env);
+    expect(resolved).toMatchObject({ code: 0 });
+    expect(resolved.stdout).toMatch(/resolved 2 rows .*: 0 matched, 2 new, 0 to review/);
+    const twice = await runCli(resolve, env);
+    expect(twice.stdout).toContain(`batch ${batch}: no rows waiting, nothing changed`);
+    const unknown = await runCli(['resolve', '--batch', '999', '--operator', 'Ann Operator'], env);
+    expect(unknown).toMatchObject({ code: 1 });
+    expect(unknown.stderr).toContain('no batch has id 999');
+  }, 180_000);
 });

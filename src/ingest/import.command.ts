@@ -8,6 +8,13 @@ import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 import type { Database } from '../db/schema.ts';
 import { SourceDefinitionError } from '../matching/source-definition.ts';
+import { resolveBatch } from '../resolution/resolve.ts';
+import {
+  describeResolveProgress,
+  describeResolveResult,
+  throttledProgress,
+  withResolveDeps,
+} from '../resolution/resolve.command.ts';
 import { importFeed, type ImportProgress } from './import.ts';
 import { IngestError } from './ingest.errors.ts';
 import {
@@ -60,6 +67,7 @@ interface ImportCommandOptions {
   source?: string;
   operator?: string;
   chunkSize?: number;
+  resolve?: boolean;
 }
 
 function operatorOf(options: ImportCommandOptions): string {
@@ -69,7 +77,7 @@ function operatorOf(options: ImportCommandOptions): string {
 
 /**
  * `contactpoint import --source NAME FILE --operator NAME`: validates a feed file row by row into
- * feed_row or quarantine; `import quarantine ...` lists, retries and dismisses quarantined rows.
+ * feed_row or quarantine, then resolves the accepted rows to children (unless --no-resolve); `import quarantine ...` lists, retries and dismisses quarantined rows.
  * --operator and --source belong to `import` and are read by its subcommands too.
  */
 export function importCommand(): Command {
@@ -83,6 +91,7 @@ export function importCommand(): Command {
       new Option('--operator <name>', 'who is acting (recorded in the audit trail)').argParser(parseOperator),
     )
     .option('--chunk-size <rows>', 'rows written per transaction (default 1000)', parsePositiveInteger)
+    .option('--no-resolve', 'only stage the rows: resolve them later with `contactpoint resolve`')
     .action(async (file: string | undefined, options: ImportCommandOptions) => {
       if (file === undefined)
         throw new UsageError('name the file to import: import --source NAME FILE --operator NAME');
@@ -90,8 +99,9 @@ export function importCommand(): Command {
       const operator = operatorOf(options);
       const source = loadSource(options.source);
       let lastReport = 0;
-      const result = await withDatabase((db) =>
-        importFeed(db, {
+      const actor = { type: 'operator', id: operator } as const;
+      const { result, resolved } = await withResolveDeps(async (deps, db) => {
+        const imported = await importFeed(db, {
           source,
           file,
           operator,
@@ -102,15 +112,29 @@ export function importCommand(): Command {
             lastReport = now;
             process.stderr.write(`${describeProgress(progress)}\n`);
           },
-        }),
-      );
+        });
+        // A batch imported before (or staged with --no-resolve) still has its waiting rows resolved.
+        if (options.resolve === false || imported.status === 'stopped')
+          return { result: imported, resolved: null };
+        const quarantined = imported.quarantined;
+        const outcome = await resolveBatch(deps, imported.batchId, {
+          actor,
+          onProgress: throttledProgress(
+            (progress) =>
+              `${describeResolveProgress(progress)}, ${quarantined.toLocaleString('en-GB')} rejected`,
+          ),
+        });
+        return { result: imported, resolved: outcome };
+      });
       const counts = `${result.rows} rows, ${result.accepted} accepted, ${result.quarantined} quarantined`;
       if (result.status === 'already-imported') {
-        print(`already imported as batch ${result.batchId} (${source.name}, ${counts}): nothing changed`);
-        return;
+        print(`already imported as batch ${result.batchId} (${source.name}, ${counts})`);
+      } else {
+        const resumed = result.resumedAfter > 0 ? ` (resumed after row ${result.resumedAfter})` : '';
+        print(`imported batch ${result.batchId} (${source.name})${resumed}: ${counts}`);
       }
-      const resumed = result.resumedAfter > 0 ? ` (resumed after row ${result.resumedAfter})` : '';
-      print(`imported batch ${result.batchId} (${source.name})${resumed}: ${counts}`);
+      if (resolved !== null) print(describeResolveResult(resolved));
+      else print(`staged: resolve with contactpoint resolve --batch ${result.batchId} --operator NAME`);
       if (result.quarantined > 0)
         print(`review with: contactpoint import quarantine list --batch ${result.batchId}`);
     });

@@ -36,8 +36,8 @@ async function counts(batchId: number) {
     .executeTakeFirstOrThrow();
   const audits = await db
     .selectFrom('audit_entry')
-    .select(['outcome', 'actor', 'details'])
-    .where('action', '=', 'feed.import')
+    .select(['action', 'outcome', 'actor', 'details'])
+    .where('action', 'in', ['feed.import', 'feed.quarantine-retry', 'feed.quarantine-dismiss'])
     .where('target', '=', `batch:${batchId}`)
     .execute();
   return { feed, quarantine, batch, audits };
@@ -133,6 +133,32 @@ describe('importFeed', () => {
   });
 });
 
+describe('source registration', () => {
+  it('stores the declared precedence, and a changed declaration replaces it', async () => {
+    const precedenceOf = async () =>
+      (
+        await database.db
+          .selectFrom('source')
+          .select('precedence')
+          .where('name', '=', source.name)
+          .executeTakeFirstOrThrow()
+      ).precedence;
+    await importFeed(database.db, {
+      source,
+      file: writeTempCsv([NHS_HEADER, nhsRow(301)]),
+      operator,
+    });
+    expect(await precedenceOf()).toEqual(source.precedence);
+    const redeclared = { ...source, precedence: { address: 5 } };
+    await importFeed(database.db, {
+      source: redeclared,
+      file: writeTempCsv([NHS_HEADER, nhsRow(302)]),
+      operator,
+    });
+    expect(await precedenceOf()).toEqual({ address: 5 });
+  });
+});
+
 describe('quarantine', () => {
   it('retries a corrected row into the feed, keeps a still-bad one open, and dismisses', async () => {
     const file = writeTempCsv([
@@ -188,12 +214,12 @@ describe('quarantine', () => {
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ quarantine_id: bad.id, fields: { nhsNumber: validNhsNumber(201) } });
     // The import, two retries that were accepted, one that was not, and the dismissal.
-    expect(after.audits.map((a) => a.outcome).sort()).toEqual([
-      'failure',
-      'success',
-      'success',
-      'success',
-      'success',
+    expect(after.audits.map((a) => `${a.action} ${a.outcome}`).sort()).toEqual([
+      'feed.import success',
+      'feed.quarantine-dismiss success',
+      'feed.quarantine-retry failure',
+      'feed.quarantine-retry success',
+      'feed.quarantine-retry success',
     ]);
   });
 });

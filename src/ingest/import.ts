@@ -105,10 +105,12 @@ async function findOrOpenBatch(
   source: SourceDeclaration,
   checksum: string,
 ): Promise<BatchRow> {
+  // The declaration is the source's truth: a changed precedence takes effect with the next import.
+  const precedence = JSON.stringify(source.precedence);
   await db
     .insertInto('source')
-    .values({ name: source.name, kind: source.kind, description: source.description })
-    .onConflict((oc) => oc.column('name').doNothing())
+    .values({ name: source.name, kind: source.kind, description: source.description, precedence })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ precedence }))
     .execute();
   await db
     .insertInto('source_batch')

@@ -111,7 +111,6 @@ export async function retryQuarantined(
     const result = validateRow(source, corrected, options.today);
     const actor = { type: 'operator', id: options.operator } as const;
     const details = {
-      operation: 'quarantine.retry',
       quarantineId: row.id,
       batch: row.batch_id,
       row: row.row_number,
@@ -129,7 +128,7 @@ export async function retryQuarantined(
         .execute();
       await recordAudit(trx, {
         actor,
-        action: 'feed.import',
+        action: 'feed.quarantine-retry',
         outcome: 'failure',
         target: `batch:${row.batch_id}`,
         details: { ...details, rule: result.problems[0].rule },
@@ -168,7 +167,7 @@ export async function retryQuarantined(
       .execute();
     await recordAudit(trx, {
       actor,
-      action: 'feed.import',
+      action: 'feed.quarantine-retry',
       outcome: 'success',
       target: `batch:${row.batch_id}`,
       details: { ...details, feedRowId: feedRow.id },
@@ -191,11 +190,10 @@ export async function dismissQuarantined(
       .execute();
     await recordAudit(trx, {
       actor: { type: 'operator', id: options.operator },
-      action: 'feed.import',
+      action: 'feed.quarantine-dismiss',
       outcome: 'success',
       target: `batch:${row.batch_id}`,
       details: {
-        operation: 'quarantine.dismiss',
         quarantineId: row.id,
         batch: row.batch_id,
         row: row.row_number,

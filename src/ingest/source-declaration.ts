@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GENDERS, type Gender } from '../children/child.model.ts';
 import {
   FIELD_NAMES,
   SourceDefinitionError,
@@ -20,7 +21,25 @@ export interface SourceDeclaration extends SourceDefinition {
   readonly kind: 'national' | 'local';
   readonly required: readonly FieldName[];
   readonly extra: readonly string[];
+  /** The source's own gender codes, lower-cased, to the index's four values. */
+  readonly genderCodes: Readonly<Record<string, Gender>>;
+  /** Rank per child record field for survivorship (stored in source.precedence; see survivorship.ts). */
+  readonly precedence: Readonly<Record<string, number>>;
 }
+
+/**
+ * Codes understood when a source declares none: the index's own words and their initials. A
+ * source that codes gender any other way (NHS '1'/'2') must say so in "genderCodes".
+ */
+export const DEFAULT_GENDER_CODES: Readonly<Record<string, Gender>> = {
+  female: 'female',
+  f: 'female',
+  male: 'male',
+  m: 'male',
+  unknown: 'unknown',
+  u: 'unknown',
+  other: 'other',
+};
 
 export const SOURCES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sources');
 
@@ -39,10 +58,47 @@ function stringList(value: unknown, where: string): string[] {
   return value.map((item: string) => item.trim());
 }
 
+function genderCodes(value: unknown): Record<string, Gender> {
+  if (value === undefined) return { ...DEFAULT_GENDER_CODES };
+  if (!isRecord(value) || Object.keys(value).length === 0) {
+    throw new SourceDefinitionError('"genderCodes" must be an object mapping the source\'s codes to genders');
+  }
+  const codes: Record<string, Gender> = {};
+  for (const [code, gender] of Object.entries(value)) {
+    if (typeof gender !== 'string' || !(GENDERS as readonly string[]).includes(gender)) {
+      throw new SourceDefinitionError(`"genderCodes.${code}" must be one of: ${GENDERS.join(', ')}`);
+    }
+    const key = code.trim().toLowerCase();
+    if (key === '') throw new SourceDefinitionError('"genderCodes" has an empty code');
+    codes[key] = gender as Gender;
+  }
+  return codes;
+}
+
+const PRECEDENCE_FIELD = /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/;
+
+function precedence(value: unknown): Record<string, number> {
+  if (value === undefined) return {};
+  if (!isRecord(value)) {
+    throw new SourceDefinitionError('"precedence" must be an object mapping record fields to ranks');
+  }
+  const ranks: Record<string, number> = {};
+  for (const [field, rank] of Object.entries(value)) {
+    if (!PRECEDENCE_FIELD.test(field)) {
+      throw new SourceDefinitionError(`"precedence" names "${field}", which is not a record field name`);
+    }
+    if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0 || rank > 1000) {
+      throw new SourceDefinitionError(`"precedence.${field}" must be a whole number from 0 to 1000`);
+    }
+    ranks[field] = rank;
+  }
+  return ranks;
+}
+
 /** Validates a parsed JSON declaration; every message names the offending key. */
 export function parseSourceDeclaration(json: unknown): SourceDeclaration {
   if (!isRecord(json)) throw new SourceDefinitionError('the source declaration must be a JSON object');
-  const { name, kind, required, extra, ...definition } = json;
+  const { name, kind, required, extra, genderCodes: codes, precedence: ranks, ...definition } = json;
   if (typeof name !== 'string' || !SOURCE_NAME.test(name)) {
     throw new SourceDefinitionError(
       '"name" must be 1 to 64 lower-case letters, digits, dots, hyphens or underscores',
@@ -69,6 +125,8 @@ export function parseSourceDeclaration(json: unknown): SourceDeclaration {
     kind: kind as SourceDeclaration['kind'],
     required: requiredFields as FieldName[],
     extra: stringList(extra, 'extra'),
+    genderCodes: genderCodes(codes),
+    precedence: precedence(ranks),
   };
 }
 

@@ -45,7 +45,7 @@ describe('validateRow', () => {
         forename: 'Child1',
         surname: 'Family1',
         dateOfBirth: '2015-02-11',
-        gender: '1',
+        gender: 'male',
         address: '1 High Street Newark',
         postcode: 'NG24 3FF',
         nhsNumber: validNhsNumber(1),
@@ -65,6 +65,50 @@ describe('validateRow', () => {
     expect(rules(future)[0]).toBe('date.future');
     const format = validateRow(nhs, row(nhsRow(6, { dob: '01/02/2015' })), today);
     expect(rules(format)[0]).toBe('date.format');
+  });
+
+  it("maps the source's gender codes and quarantines a code it does not declare", () => {
+    const gender = (code: string) => {
+      const result = validateRow(nhs, row(nhsRow(7).replace(',Family7,1,', `,Family7,${code},`)), today);
+      return result.ok ? result.fields.gender : rules(result)[0];
+    };
+    expect([gender('1'), gender('2'), gender('0'), gender('9')]).toEqual([
+      'male',
+      'female',
+      'unknown',
+      'unknown',
+    ]);
+    expect(gender('X')).toBe('gender.unknown-code');
+    expect(gender('')).toBeUndefined();
+    const dwp = loadSourceDeclaration('dwp_benefits');
+    expect(dwp.genderCodes).toEqual({ m: 'male', f: 'female' });
+    const declared = parseSourceDeclaration({
+      name: 'x',
+      kind: 'local',
+      id: 'ref',
+      fields: { surname: 'sn' },
+    });
+    expect(declared.genderCodes.female).toBe('female');
+    expect(() =>
+      parseSourceDeclaration({
+        name: 'x',
+        kind: 'local',
+        id: 'ref',
+        fields: { surname: 'sn' },
+        genderCodes: { 1: 'boy' },
+      }),
+    ).toThrow(/genderCodes.1/);
+  });
+
+  it('reads declared precedence ranks', () => {
+    expect(nhs.precedence.nhsNumber).toBe(50);
+    const base = { name: 'x', kind: 'local', id: 'ref', fields: { surname: 'sn' } };
+    expect(parseSourceDeclaration({ ...base, precedence: { address: 5 } }).precedence).toEqual({
+      address: 5,
+    });
+    expect(() => parseSourceDeclaration({ ...base, precedence: { address: 1.5 } })).toThrow(
+      /precedence.address/,
+    );
   });
 
   it('keeps cells beyond the header', () => {

@@ -49,7 +49,8 @@ function isoDate(date: { y: number; m: number; d: number }): string {
 /**
  * Checks one row against its source's declaration and normalises what it holds: required fields
  * present, the date of birth a real date in the declared format and not in the future, NHS number
- * and UPN check digits, postcode format. Every problem is reported, the first one names the rule.
+ * and UPN check digits, postcode format, a gender code the source declares (normalised to female,
+ * male, unknown or other). Every problem is reported, the first one names the rule.
  */
 export function validateRow(source: SourceDeclaration, raw: RowValues, today: Date = new Date()): RowResult {
   const problems: Problem[] = [];
@@ -120,9 +121,22 @@ export function validateRow(source: SourceDeclaration, raw: RowValues, today: Da
       case 'postcode':
         put(field, checked(value, normalisePostcode));
         break;
+      case 'gender': {
+        // An unmapped code is quarantined rather than read as 'unknown': it usually means the
+        // source changed its coding, and guessing would blur every row after it.
+        const gender = source.genderCodes[value.toLowerCase()];
+        if (gender === undefined) {
+          problems.push({
+            rule: 'gender.unknown-code',
+            message: `gender "${value}" is not one of the codes source ${source.name} declares (${Object.keys(source.genderCodes).join(', ')})`,
+          });
+        } else {
+          fields.gender = gender;
+        }
+        break;
+      }
       case 'forename':
       case 'surname':
-      case 'gender':
       case 'address':
       case 'town':
       case 'region':

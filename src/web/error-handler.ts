@@ -6,6 +6,13 @@ interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string };
 }
 
+// Statuses the framework itself answers with (a body over a route's limit, a type no parser reads).
+const CLIENT_ERROR_CODES: Partial<Record<number, ErrorCode>> = {
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
 /** One place maps every failure to a coded response; internals stay in the log. */
 export function registerErrorHandler(app: FastifyInstance, environment: Environment): void {
   app.setErrorHandler<FastifyError | AppError>((error, request, reply) => {
@@ -18,7 +25,7 @@ export function registerErrorHandler(app: FastifyInstance, environment: Environm
       code = 'BAD_REQUEST';
       message = error.message;
     } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      code = error.statusCode === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
+      code = CLIENT_ERROR_CODES[error.statusCode] ?? 'BAD_REQUEST';
       message = environment === 'production' ? ERROR_CATALOGUE[code].message : error.message;
     } else {
       code = 'INTERNAL';

@@ -13,6 +13,8 @@ export const ERROR_CATALOGUE = {
       'The request did not come from a ContactPoint page or has expired: reload the page and try again',
   },
   CONFLICT: { status: 409, message: 'That conflicts with something that already exists' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is larger than this service accepts' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body is not of a type this service accepts' },
   RATE_LIMITED: { status: 429, message: 'Too many requests: wait a minute and try again' },
   INVALID_CREDENTIALS: { status: 401, message: 'The username or password is not right' },
   INVALID_SECOND_FACTOR: { status: 401, message: 'That security code or security key was not accepted' },

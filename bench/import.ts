@@ -1,0 +1,260 @@
+/**
+ * Feed import speed against its floor. Writes the synthetic feeds with `contactpoint synth`, then on
+ * the engine DATABASE_URL chooses (PGlite on a data directory in a temporary folder otherwise):
+ *
+ *   import   each feed through importFeed, as `contactpoint import` runs it (streamed, validated
+ *            row by row, 1,000 rows a transaction, audited), then resolveBatch on the batch, as
+ *            the HTTP feed does: rows/s of each, counts, and the process's peak RSS.
+ *   floor    the same rows, shaped as feed_row rows (source record id, the row as JSON), bulk
+ *            loaded into a table shaped like feed_row: PGlite COPY FROM '/dev/blob'; PostgreSQL
+ *            multi-row INSERT of 5,000 rows a statement (COPY FROM STDIN needs pg-copy-streams,
+ *            which is not a dependency). Only the loading statements are timed.
+ *
+ *   npx tsx bench/import.ts [--children 20000] [--seed 1]
+ *
+ * The import runs before the floor, so the peak RSS is the import's. PostgreSQL: a database of its
+ * own, created from DATABASE_URL and dropped afterwards. Results are recorded in bench/README.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import { parse } from 'csv-parse';
+import pg from 'pg';
+import { withFieldEncryption } from '../src/children/encryption.database.ts';
+import { createFieldCipher } from '../src/children/encryption.ts';
+import { loadConfig } from '../src/config.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { openDatabase, type DatabaseHandle } from '../src/db/open.ts';
+import { importFeed } from '../src/ingest/import.ts';
+import { loadSourceDeclaration } from '../src/ingest/source-declaration.ts';
+import { resolveBatch } from '../src/resolution/resolve.ts';
+
+const { values } = parseArgs({
+  options: {
+    children: { type: 'string', default: '20000' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const children = Number(values.children);
+if (!Number.isInteger(children) || children <= 0) throw new Error('--children takes a positive whole number');
+const adminUrl = process.env.DATABASE_URL === '' ? undefined : process.env.DATABASE_URL;
+const engine = adminUrl === undefined ? 'pglite' : 'postgres';
+const OPERATOR = 'import benchmark';
+// Strong identifiers first: later feeds then find the children the national ones created.
+const SOURCES = ['nhs_demographics', 'school_census', 'dwp_benefits', 'local_children_services'];
+const FLOOR_INSERT_ROWS = 5_000;
+
+const FLOOR_TABLE = `
+  create table floor_feed_row (
+    id bigint generated always as identity primary key,
+    batch_id bigint not null,
+    row_number integer not null,
+    created_at timestamptz not null default now(),
+    source_name text not null,
+    source_record_id text not null,
+    fields jsonb not null,
+    status text not null default 'accepted',
+    unique (batch_id, row_number)
+  )`;
+
+interface FloorRow {
+  readonly batchId: number;
+  readonly rowNumber: number;
+  readonly source: string;
+  readonly recordId: string;
+  readonly fields: string;
+}
+
+const seconds = (from: number): number => (performance.now() - from) / 1000;
+const perSecond = (n: number, s: number): string => Math.round(n / s).toLocaleString('en-GB');
+const fmt = (n: number): string => n.toLocaleString('en-GB');
+
+async function readFloorRows(dir: string): Promise<FloorRow[]> {
+  const rows: FloorRow[] = [];
+  for (const [index, source] of SOURCES.entries()) {
+    let header: string[] | undefined;
+    let rowNumber = 0;
+    const parser = fs.createReadStream(path.join(dir, `${source}.csv`)).pipe(parse({ bom: true }));
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      if (header === undefined) {
+        header = cells;
+        continue;
+      }
+      rowNumber += 1;
+      const fields = Object.fromEntries(header.map((column, i) => [column, cells[i] ?? '']));
+      rows.push({
+        batchId: index + 1,
+        rowNumber,
+        source,
+        recordId: cells[0] ?? '',
+        fields: JSON.stringify(fields),
+      });
+    }
+  }
+  return rows;
+}
+
+const csvCell = (value: string | number): string => `"${String(value).replaceAll('"', '""')}"`;
+
+async function floorPglite(rows: readonly FloorRow[]): Promise<number> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contactpoint-bench-floor-'));
+  const db = new PGlite(dataDir);
+  try {
+    await db.exec(FLOOR_TABLE);
+    const text = rows
+      .map((r) => [r.batchId, r.rowNumber, r.source, r.recordId, r.fields].map(csvCell).join(','))
+      .join('\n');
+    const blob = new Blob([`${text}\n`]);
+    const started = performance.now();
+    await db.query(
+      `copy floor_feed_row (batch_id, row_number, source_name, source_record_id, fields)
+       from '/dev/blob' with (format csv)`,
+      [],
+      { blob },
+    );
+    return seconds(started);
+  } finally {
+    await db.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function floorPostgres(url: string, rows: readonly FloorRow[]): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(FLOOR_TABLE);
+    const started = performance.now();
+    for (let at = 0; at < rows.length; at += FLOOR_INSERT_ROWS) {
+      const chunk = rows.slice(at, at + FLOOR_INSERT_ROWS);
+      const params: (string | number)[] = [];
+      const tuples = chunk.map((r, i) => {
+        params.push(r.batchId, r.rowNumber, r.source, r.recordId, r.fields);
+        const p = i * 5;
+        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
+      });
+      await client.query(
+        `insert into floor_feed_row (batch_id, row_number, source_name, source_record_id, fields)
+         values ${tuples.join(', ')}`,
+        params,
+      );
+    }
+    return seconds(started);
+  } finally {
+    await client.end();
+  }
+}
+
+async function importAll(database: DatabaseHandle, dir: string, dataDir: string): Promise<void> {
+  await migrate(database.db);
+  await database.useAppRole();
+  const config = loadConfig({ NODE_ENV: 'development' }, { databaseUrl: undefined, dataDir });
+  const cipher = createFieldCipher(config.fieldEncryption);
+  const deps = { db: database.db, childDb: withFieldEncryption(database.db, cipher), cipher };
+  const totals = { rows: 0, importS: 0, resolveS: 0, linked: 0, created: 0, review: 0 };
+  console.log(
+    '| source | rows | accepted | quarantined | import s | import rows/s | resolve s | resolve rows/s | linked | created | review |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const name of SOURCES) {
+    const source = loadSourceDeclaration(name);
+    let started = performance.now();
+    const imported = await importFeed(database.db, {
+      source,
+      file: path.join(dir, `${name}.csv`),
+      operator: OPERATOR,
+    });
+    const importS = seconds(started);
+    started = performance.now();
+    const resolved = await resolveBatch(deps, imported.batchId, {
+      actor: { type: 'operator', id: OPERATOR },
+    });
+    const resolveS = seconds(started);
+    totals.rows += imported.rows;
+    totals.importS += importS;
+    totals.resolveS += resolveS;
+    totals.linked += resolved.linked;
+    totals.created += resolved.created;
+    totals.review += resolved.review;
+    console.log(
+      `| ${name} | ${fmt(imported.rows)} | ${fmt(imported.accepted)} | ${fmt(imported.quarantined)} | ${importS.toFixed(1)} | ${perSecond(imported.rows, importS)} | ${resolveS.toFixed(1)} | ${perSecond(resolved.resolved, resolveS)} | ${fmt(resolved.linked)} | ${fmt(resolved.created)} | ${fmt(resolved.review)} |`,
+    );
+  }
+  console.log(
+    `| all | ${fmt(totals.rows)} | | | ${totals.importS.toFixed(1)} | ${perSecond(totals.rows, totals.importS)} | ${totals.resolveS.toFixed(1)} | | ${fmt(totals.linked)} | ${fmt(totals.created)} | ${fmt(totals.review)} |`,
+  );
+  const indexed = await database.db
+    .selectFrom('child')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  console.log(
+    `import + resolve: ${perSecond(totals.rows, totals.importS + totals.resolveS)} rows/s; children in the index: ${fmt(indexed?.n ?? 0)}; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+  );
+}
+
+async function admin(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+const feeds = fs.mkdtempSync(path.join(os.tmpdir(), 'contactpoint-bench-feeds-'));
+try {
+  const started = performance.now();
+  execFileSync(
+    process.execPath,
+    ['bin/contactpoint.js', 'synth', '--children', String(children), '--seed', values.seed, '--out', feeds],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  console.log(
+    `engine ${engine}; ${fmt(children)} children (seed ${values.seed}) synthesised in ${seconds(started).toFixed(1)} s\n`,
+  );
+
+  if (adminUrl === undefined) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contactpoint-bench-import-'));
+    const database = await openDatabase({ databaseUrl: undefined, dataDir });
+    try {
+      await importAll(database, feeds, dataDir);
+    } finally {
+      await database.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  } else {
+    const name = `cp_bench_import_${randomBytes(4).toString('hex')}`;
+    await admin(adminUrl, `create database ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+    try {
+      await importAll(database, feeds, os.tmpdir());
+    } finally {
+      await database.close();
+    }
+    try {
+      const rows = await readFloorRows(feeds);
+      const s = await floorPostgres(url.toString(), rows);
+      console.log(
+        `\nfloor (multi-row INSERT, ${fmt(FLOOR_INSERT_ROWS)} rows a statement): ${fmt(rows.length)} rows in ${s.toFixed(2)} s, ${perSecond(rows.length, s)} rows/s`,
+      );
+    } finally {
+      await admin(adminUrl, `drop database if exists ${name} with (force)`);
+    }
+  }
+  if (adminUrl === undefined) {
+    const rows = await readFloorRows(feeds);
+    const s = await floorPglite(rows);
+    console.log(
+      `\nfloor (COPY FROM '/dev/blob'): ${fmt(rows.length)} rows in ${s.toFixed(2)} s, ${perSecond(rows.length, s)} rows/s`,
+    );
+  }
+} finally {
+  fs.rmSync(feeds, { recursive: true, force: true });
+}

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { testNhsNumber, testUpn } from '../children/child.test-support.ts';
+import type { NormalisedFields } from '../ingest/validate-row.ts';
+import type { IndexRecord } from './index-records.ts';
+import type { RowOutcome, WaitingRow } from './outcome.ts';
+import { rowPairKey } from './pair-key.ts';
+import type { PairDecision } from './resolution.table.ts';
+import {
+  decideChunk,
+  defaultModel,
+  incrementalPrior,
+  matcherFor,
+  MIN_PRIOR_POPULATION,
+  type RowCandidateIds,
+} from './resolve-decide.ts';
+
+const base: NormalisedFields = {
+  forename: 'Amara',
+  surname: 'Okonkwo',
+  dateOfBirth: '2016-03-14',
+  gender: 'female',
+  address: '12 Mill Lane Newark',
+  postcode: 'NG24 3FF',
+};
+
+let nextRow = 1;
+function row(fields: NormalisedFields, sourceRecordId = `R${nextRow}`): WaitingRow {
+  const id = nextRow++;
+  return {
+    id,
+    batchId: 1,
+    rowNumber: id,
+    sourceName: 'dwp_benefits',
+    sourceRecordId,
+    receivedAt: new Date('2026-11-25T00:00:00Z'),
+    fields,
+  };
+}
+
+function child(childId: string, fields: NormalisedFields, extra: Partial<IndexRecord> = {}): IndexRecord {
+  return {
+    childId,
+    contactpointId: 'CP0000000000',
+    shielded: false,
+    responsibleLa: null,
+    status: 'active',
+    raw: fields,
+    ...extra,
+  };
+}
+
+const matcher = matcherFor(defaultModel(), 100_000);
+
+function decide(
+  rows: readonly WaitingRow[],
+  children: readonly IndexRecord[],
+  options: {
+    sourceRecordChild?: string;
+    remembered?: Map<string, PairDecision>;
+  } = {},
+) {
+  const ids = new Set(children.map((c) => c.childId));
+  const candidates = new Map<number, RowCandidateIds>(
+    rows.map((r) => [r.id, { childIds: ids, sourceRecordChild: options.sourceRecordChild ?? null }]),
+  );
+  return decideChunk({
+    rows,
+    candidates,
+    index: new Map(children.map((c) => [c.childId, c])),
+    remembered: options.remembered ?? new Map(),
+    matcher,
+  });
+}
+
+function only(outcomes: readonly RowOutcome[]): RowOutcome {
+  expect(outcomes).toHaveLength(1);
+  const [first] = outcomes;
+  if (first === undefined) throw new Error('no outcome');
+  return first;
+}
+
+describe('the incremental prior', () => {
+  it('is one over the children in the index, with a floor on the population', () => {
+    expect(incrementalPrior(2_000_000)).toBe(1 / 2_000_000);
+    expect(incrementalPrior(3)).toBe(1 / MIN_PRIOR_POPULATION);
+  });
+});
+
+describe('deciding a row against the index', () => {
+  it('links by NHS number and date of birth, and by the same source record', () => {
+    const nhs = testNhsNumber(1);
+    const byNhs = only(
+      decide([row({ ...base, surname: 'Smith', nhsNumber: nhs })], [child('a', { ...base, nhsNumber: nhs })])
+        .outcomes,
+    );
+    expect(byNhs).toMatchObject({ kind: 'link', childId: 'a', rule: 'nhs-number+dob' });
+    const own = only(decide([row(base)], [child('a', base)], { sourceRecordChild: 'a' }).outcomes);
+    expect(own).toMatchObject({ kind: 'link', childId: 'a', rule: 'source-record' });
+  });
+
+  it('links a mistyped surname probabilistically and makes a stranger new', () => {
+    const typo = only(decide([row({ ...base, surname: 'Okonkow' })], [child('a', base)]).outcomes);
+    expect(typo).toMatchObject({ kind: 'link', childId: 'a', rule: 'probabilistic' });
+    const stranger = { ...base, forename: 'Theodore', surname: 'Blackwood', dateOfBirth: '2012-11-02' };
+    expect(only(decide([row(stranger)], [child('a', base)]).outcomes)).toMatchObject({ kind: 'new' });
+  });
+
+  it('sends a row to review when a shielded candidate scores high or shares an identifier', () => {
+    const nhs = testNhsNumber(2);
+    const shielded = child('s', { ...base, nhsNumber: nhs }, { shielded: true, responsibleLa: '999' });
+    const perfect = only(decide([row({ ...base, nhsNumber: nhs })], [shielded]).outcomes);
+    expect(perfect).toMatchObject({ kind: 'review', reason: 'shielded-candidate' });
+    expect(perfect.kind === 'review' && perfect.pairs.map((p) => [p.childId, p.shielded])).toEqual([
+      ['s', true],
+    ]);
+    // Nothing in common but the NHS number: still the shielded child's number.
+    const sameNumber = { forename: 'Zed', surname: 'Quill', dateOfBirth: '2001-01-01', nhsNumber: nhs };
+    expect(only(decide([row(sameNumber)], [shielded]).outcomes)).toMatchObject({
+      reason: 'shielded-candidate',
+    });
+    // A remembered link does not open a shielded child to automatic change either.
+    const remembered = new Map<string, PairDecision>([[rowPairKey('dwp_benefits', 'X1', 's'), 'link']]);
+    expect(only(decide([row(base, 'X1')], [shielded], { remembered }).outcomes)).toMatchObject({
+      kind: 'review',
+      reason: 'shielded-candidate',
+    });
+  });
+
+  it('never links a post-adoption row, nor shows it beside another record', () => {
+    const outcome = only(decide([row({ ...base, postAdoption: true })], [child('a', base)]).outcomes);
+    expect(outcome).toMatchObject({ kind: 'new', rule: 'post-adoption' });
+  });
+
+  it('does not auto-link conflicting NHS numbers, and honours remembered decisions', () => {
+    const conflict = only(
+      decide(
+        [row({ ...base, nhsNumber: testNhsNumber(3) })],
+        [child('a', { ...base, nhsNumber: testNhsNumber(4) })],
+      ).outcomes,
+    );
+    expect(conflict).toMatchObject({ kind: 'review', reason: 'veto:strong-identifier-conflict' });
+    const no = new Map<string, PairDecision>([[rowPairKey('dwp_benefits', 'X2', 'a'), 'not_a_match']]);
+    expect(only(decide([row(base, 'X2')], [child('a', base)], { remembered: no }).outcomes)).toMatchObject({
+      kind: 'new',
+    });
+    const yes = new Map<string, PairDecision>([[rowPairKey('dwp_benefits', 'X3', 'a'), 'link']]);
+    const stranger = { ...base, forename: 'Theodore', dateOfBirth: '2012-11-02' };
+    expect(
+      only(decide([row(stranger, 'X3')], [child('a', base)], { remembered: yes }).outcomes),
+    ).toMatchObject({
+      kind: 'link',
+      rule: 'remembered',
+    });
+  });
+
+  it('keeps a twin apart from the other twin and links it to itself', () => {
+    const twin = { ...base, forename: 'Zainab' };
+    const outcome = only(decide([row(twin)], [child('a', base), child('b', twin)]).outcomes);
+    expect(outcome).toMatchObject({ kind: 'link', childId: 'b' });
+    expect(only(decide([row(twin)], [child('a', base)]).outcomes)).toMatchObject({ kind: 'new' });
+  });
+
+  it('reviews a row that would take an NHS number another child holds', () => {
+    const nhs = testNhsNumber(5);
+    const holder = child('h', {
+      forename: 'Zed',
+      surname: 'Quill',
+      dateOfBirth: '2001-01-01',
+      nhsNumber: nhs,
+    });
+    const outcome = only(
+      decide([row({ ...base, nhsNumber: nhs, dateOfBirth: '2016-03-15' })], [holder]).outcomes,
+    );
+    expect(outcome).toMatchObject({ kind: 'review', reason: 'identifier-in-use' });
+  });
+});
+
+describe('grouping the new rows of one chunk', () => {
+  it('makes two rows of one new child one group, and twins two', () => {
+    const rows = [row(base), row({ ...base, forename: 'Zainab' }), row({ ...base, forename: 'Amarah' })];
+    const { outcomes, deferred } = decide(rows, []);
+    expect(deferred).toEqual([]);
+    const groups = outcomes.map((o) => (o.kind === 'new' ? o.group : null));
+    expect(groups[0]).toBe(groups[2]);
+    expect(groups[1]).not.toBe(groups[0]);
+  });
+
+  it('defers the later of two new rows that share an NHS number but are not one child', () => {
+    const nhs = testNhsNumber(6);
+    const rows = [
+      row({ ...base, nhsNumber: nhs, upn: testUpn(1) }),
+      row({ ...base, nhsNumber: nhs, upn: testUpn(2), forename: 'Zed', dateOfBirth: '2001-01-01' }),
+    ];
+    const { outcomes, deferred } = decide(rows, []);
+    expect(outcomes.map((o) => o.rowId)).toEqual([rows[0]?.id]);
+    expect(deferred).toEqual([rows[1]?.id]);
+  });
+});

@@ -1,0 +1,97 @@
+import type { Executor } from '../children/executor.ts';
+import type { NormalisedFields } from '../ingest/validate-row.ts';
+import type { WaitingRow } from './outcome.ts';
+
+/**
+ * The next waiting rows of a batch, in row order, locked for the caller's transaction: a second
+ * run resolving the same batch waits, then finds them resolved and skips them.
+ */
+export async function nextWaitingRows(db: Executor, batchId: number, limit: number): Promise<WaitingRow[]> {
+  const rows = await db
+    .selectFrom('feed_row as r')
+    .innerJoin('source_batch as b', 'b.id', 'r.batch_id')
+    .select([
+      'r.id',
+      'r.batch_id',
+      'r.row_number',
+      'r.source_name',
+      'r.source_record_id',
+      'r.fields',
+      'b.received_at',
+    ])
+    .where('r.batch_id', '=', batchId)
+    .where('r.status', '=', 'accepted')
+    .orderBy('r.row_number')
+    .limit(limit)
+    .forUpdate('r')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    batchId: row.batch_id,
+    rowNumber: row.row_number,
+    sourceName: row.source_name,
+    sourceRecordId: row.source_record_id,
+    receivedAt: row.received_at,
+    fields: row.fields,
+  }));
+}
+
+/** The normalised fields of a batch's waiting rows, in row order, at most `limit`: training data. */
+export async function waitingFields(
+  db: Executor,
+  batchId: number,
+  limit: number,
+): Promise<NormalisedFields[]> {
+  const rows = await db
+    .selectFrom('feed_row')
+    .select('fields')
+    .where('batch_id', '=', batchId)
+    .where('status', '=', 'accepted')
+    .orderBy('row_number')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.fields as NormalisedFields);
+}
+
+export async function countWaitingRows(db: Executor, batchId: number): Promise<number> {
+  const row = await db
+    .selectFrom('feed_row')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('batch_id', '=', batchId)
+    .where('status', '=', 'accepted')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export interface BatchState {
+  readonly id: number;
+  readonly sourceName: string;
+  readonly status: string;
+  readonly receivedAt: Date;
+}
+
+export async function findBatch(db: Executor, batchId: number): Promise<BatchState | null> {
+  const row = await db
+    .selectFrom('source_batch')
+    .select(['id', 'source_name', 'status', 'received_at'])
+    .where('id', '=', batchId)
+    .executeTakeFirst();
+  if (row === undefined) return null;
+  return { id: row.id, sourceName: row.source_name, status: row.status, receivedAt: row.received_at };
+}
+
+/** How a batch's accepted rows stand: still waiting, or resolved one way or another. */
+export async function resolutionCounts(
+  db: Executor,
+  batchId: number,
+): Promise<{ accepted: number; linked: number; created: number; review: number }> {
+  const rows = await db
+    .selectFrom('feed_row')
+    .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('batch_id', '=', batchId)
+    .groupBy('status')
+    .execute();
+  const counts = { accepted: 0, linked: 0, created: 0, review: 0 };
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
