@@ -166,6 +166,7 @@ describe('POST /api/feeds/:source/batches', () => {
     const audits = await feedAudits(feedId);
     expect(audits).toEqual([
       expect.objectContaining({
+        actor_type: 'system',
         outcome: 'success',
         target: `batch:${body.batchId}`,
         details: expect.objectContaining({ rows: 3, accepted: 2, quarantined: 1 }) as unknown,

@@ -93,7 +93,13 @@ export function createFeedService(deps: FeedServiceDeps) {
     let result;
     try {
       // The importer records the import in the trail in its last transaction, naming the account.
-      result = await importFeed(db, { source, file, operator: account.userId, today: clock() });
+      result = await importFeed(db, {
+        source,
+        file,
+        operator: account.userId,
+        actor: systemActor(account),
+        today: clock(),
+      });
     } catch (error) {
       // The temporary path means nothing to the caller.
       if (error instanceof IngestError)

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parse, type Options as CsvOptions } from 'csv-parse';
 import { sql, type Insertable, type Kysely } from 'kysely';
+import type { AuditActor } from '../audit/audit.model.ts';
 import { recordAudit } from '../audit/audit.record.ts';
 import type { Database } from '../db/schema.ts';
 import type { FeedRowTable, QuarantineTable } from './ingest.table.ts';
@@ -27,6 +28,8 @@ export interface ImportOptions {
   readonly source: SourceDeclaration;
   readonly file: string;
   readonly operator: string;
+  /** Who the audit names; a feed account posting over HTTP is a system actor, not an operator. */
+  readonly actor?: AuditActor;
   /** Rows written per transaction. */
   readonly chunkSize?: number;
   /** Test hook: stop (as if killed) after this many chunks have been committed. */
@@ -329,7 +332,7 @@ export async function importFeed(db: Kysely<Database>, options: ImportOptions): 
       .where('id', '=', batch.id)
       .execute();
     await recordAudit(trx, {
-      actor: { type: 'operator', id: operator },
+      actor: options.actor ?? { type: 'operator', id: operator },
       action: 'feed.import',
       outcome: 'success',
       target: `batch:${batch.id}`,
