@@ -23,7 +23,8 @@ import {
   type NewChildrenReview,
 } from './dedupe.repository.ts';
 import { INDEX_DATE_FORMAT } from './index-records.ts';
-import { INDEX_FIELDS, streamLiveIndexRecords } from './index-stream.ts';
+import { INDEX_FIELDS } from './index-records.ts';
+import { streamLiveIndexRecords } from './index-stream.ts';
 import { withoutValues } from './outcome.ts';
 import { childrenPairKey } from './pair-key.ts';
 

@@ -15,7 +15,7 @@ import { prepareRecord } from '../matching/record.ts';
 import { compileModel } from '../matching/score.ts';
 import { childrenByContactPointId } from './dedupe.repository.ts';
 import { INDEX_DATE_FORMAT, loadIndexRecords, type IndexRecord } from './index-records.ts';
-import { INDEX_FIELDS } from './index-stream.ts';
+import { INDEX_FIELDS } from './index-records.ts';
 import { newestModel } from './model.repository.ts';
 
 /** What stands in for a shielded child's whereabouts in an explanation. */

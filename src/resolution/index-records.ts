@@ -1,5 +1,19 @@
 import type { Executor } from '../children/executor.ts';
 import type { RawPerson } from '../matching/record.ts';
+import type { FieldName } from '../matching/source-definition.ts';
+
+/** The fields loadIndexRecords fills for a child: hence the comparisons that score against the index. */
+export const INDEX_FIELDS: readonly FieldName[] = [
+  'forename',
+  'surname',
+  'dateOfBirth',
+  'gender',
+  'address',
+  'town',
+  'postcode',
+  'nhsNumber',
+  'upn',
+];
 
 /** The date format of dates read back from the index ('YYYY-MM-DD'). */
 export const INDEX_DATE_FORMAT = 'YYYY-MM-DD';

@@ -1,19 +1,5 @@
 import type { Executor } from '../children/executor.ts';
-import type { FieldName } from '../matching/source-definition.ts';
 import { loadIndexRecords, type IndexRecord } from './index-records.ts';
-
-/** The fields an index record carries (loadIndexRecords), hence the comparisons that score two children. */
-export const INDEX_FIELDS: readonly FieldName[] = [
-  'forename',
-  'surname',
-  'dateOfBirth',
-  'gender',
-  'address',
-  'town',
-  'postcode',
-  'nhsNumber',
-  'upn',
-];
 
 /** Children per page: small enough for one `in` list, large enough that round trips do not dominate. */
 export const INDEX_PAGE_SIZE = 2_000;

@@ -18,9 +18,9 @@ import { explainPair } from '../matching/explain.ts';
 import type { MatchModel } from '../matching/model.ts';
 import { prepareRecord, type MatchRecord, type RawPerson } from '../matching/record.ts';
 import { compileModel, scorePair, type CompiledModel } from '../matching/score.ts';
-import { FIELD_NAMES, type FieldName } from '../matching/source-definition.ts';
+import { FIELD_NAMES } from '../matching/source-definition.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
-import { INDEX_DATE_FORMAT, type IndexRecord } from './index-records.ts';
+import { INDEX_DATE_FORMAT, INDEX_FIELDS, type IndexRecord } from './index-records.ts';
 import { withoutValues, type RowOutcome, type ScoredCandidate, type WaitingRow } from './outcome.ts';
 import { rowPairKey } from './pair-key.ts';
 import type { PairDecision } from './resolution.table.ts';
@@ -48,19 +48,6 @@ import type { PairDecision } from './resolution.table.ts';
  * A post-adoption row is never linked to, nor reviewed against, any record but its own
  * post-adoption record (the same source record): the pre-adoption identity must not be found from it.
  */
-
-/** The fields the index holds for a child, compared by the index's matcher. */
-export const INDEX_FIELDS: readonly FieldName[] = [
-  'forename',
-  'surname',
-  'dateOfBirth',
-  'gender',
-  'address',
-  'town',
-  'postcode',
-  'nhsNumber',
-  'upn',
-];
 
 export const INDEX_COMPARISONS: readonly ComparisonDefinition[] = comparisonsFor(INDEX_FIELDS);
 
