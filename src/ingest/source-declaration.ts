@@ -95,6 +95,9 @@ function precedence(value: unknown): Record<string, number> {
   return ranks;
 }
 
+/** The extra column a source gives the responsible local authority's three-digit code in. */
+export const LA_CODE_COLUMN = 'la_code';
+
 /** Validates a parsed JSON declaration; every message names the offending key. */
 export function parseSourceDeclaration(json: unknown): SourceDeclaration {
   if (!isRecord(json)) throw new SourceDefinitionError('the source declaration must be a JSON object');
@@ -119,12 +122,18 @@ export function parseSourceDeclaration(json: unknown): SourceDeclaration {
       throw new SourceDefinitionError(`"required" names ${field}, which "fields" does not map to a column`);
     }
   }
+  const extraColumns = stringList(extra, 'extra');
+  if (parsed.postAdoptionFlag !== null && !extraColumns.includes(LA_CODE_COLUMN)) {
+    throw new SourceDefinitionError(
+      `a source that flags post-adoption records must keep the "${LA_CODE_COLUMN}" column in "extra": a post-adoption record is created shielded under its local authority`,
+    );
+  }
   return {
     ...parsed,
     name,
     kind: kind as SourceDeclaration['kind'],
     required: requiredFields as FieldName[],
-    extra: stringList(extra, 'extra'),
+    extra: extraColumns,
     genderCodes: genderCodes(codes),
     precedence: precedence(ranks),
   };

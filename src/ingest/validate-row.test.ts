@@ -67,6 +67,29 @@ describe('validateRow', () => {
     expect(rules(format)[0]).toBe('date.format');
   });
 
+  it('quarantines a post-adoption row that gives no responsible local authority', () => {
+    const declaration = {
+      name: 'adoptions',
+      kind: 'local',
+      id: 'ref',
+      fields: { forename: 'fn', surname: 'sn', dateOfBirth: 'dob' },
+      postAdoptionFlag: 'adopted',
+      extra: ['la_code'],
+    };
+    const source = parseSourceDeclaration(declaration);
+    const adoption = (adopted: string, la: string) =>
+      validateRow(
+        source,
+        { ref: 'A1', fn: 'Ann', sn: 'Lee', dob: '2015-02-11', adopted, la_code: la },
+        today,
+      );
+    expect(rules(adoption('yes', ''))).toEqual(['post-adoption.la-required']);
+    expect(rules(adoption('yes', 'Leeds'))).toEqual(['post-adoption.la-required']);
+    expect(adoption('yes', '383')).toMatchObject({ ok: true, fields: { postAdoption: true } });
+    expect(adoption('', '')).toMatchObject({ ok: true, fields: { postAdoption: false } });
+    expect(() => parseSourceDeclaration({ ...declaration, extra: [] })).toThrow(/la_code/);
+  });
+
   it("maps the source's gender codes and quarantines a code it does not declare", () => {
     const gender = (code: string) => {
       const result = validateRow(nhs, row(nhsRow(7).replace(',Family7,1,', `,Family7,${code},`)), today);

@@ -5,7 +5,7 @@ import { validateUpn } from '../children/identifiers/upn.ts';
 import { parseDate, parseDateParts } from '../matching/normalise.ts';
 import { FIELD_NAMES, type FieldName } from '../matching/source-definition.ts';
 import type { RowValues } from './ingest.table.ts';
-import type { SourceDeclaration } from './source-declaration.ts';
+import { LA_CODE_COLUMN, type SourceDeclaration } from './source-declaration.ts';
 
 export interface Problem {
   /** Stable, dotted rule name: 'required.dateOfBirth', 'date.invalid', 'nhs.check-digit', ... */
@@ -37,6 +37,8 @@ export function rowValues(header: readonly string[], cells: readonly string[]): 
   }
   return values;
 }
+
+const LA_CODE = /^[0-9]{3}$/;
 
 function clean(value: string | undefined): string {
   return (value ?? '').replace(/\s+/g, ' ').trim();
@@ -146,16 +148,27 @@ export function validateRow(source: SourceDeclaration, raw: RowValues, today: Da
     }
   }
 
-  const first = problems[0];
-  if (first !== undefined) return { ok: false, problems: [first, ...problems.slice(1)] };
-
   const flag = source.postAdoptionFlag;
-  if (flag !== null) fields.postAdoption = flag.values.includes(clean(raw[flag.column]).toLowerCase());
+  const postAdoption = flag?.values.includes(clean(raw[flag.column]).toLowerCase()) ?? false;
   const extra: Record<string, string> = {};
   for (const column of source.extra) {
     const value = clean(raw[column]);
     if (value !== '') extra[column] = value;
   }
+  // A post-adoption record is created shielded, and a shielded record shows its local authority's
+  // team in place of the child: without the authority it could be neither created nor found, so
+  // the row waits in quarantine until someone supplies it.
+  if (postAdoption && !LA_CODE.test(extra[LA_CODE_COLUMN] ?? '')) {
+    problems.push({
+      rule: 'post-adoption.la-required',
+      message: `a post-adoption record needs its responsible local authority's three-digit code (column ${LA_CODE_COLUMN})`,
+    });
+  }
+
+  const first = problems[0];
+  if (first !== undefined) return { ok: false, problems: [first, ...problems.slice(1)] };
+
+  if (flag !== null) fields.postAdoption = postAdoption;
   if (Object.keys(extra).length > 0) fields.extra = extra;
   return { ok: true, recordId, fields };
 }

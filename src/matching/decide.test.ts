@@ -42,47 +42,115 @@ describe('forenamesClearlyDiffer', () => {
 
 describe('twins', () => {
   it('keeps apart the same surname, date of birth and address with different forenames', () => {
-    const veto = vetoFor(person(JACK), person({ ...JACK, forename: 'Oliver' }));
+    const veto = vetoFor(person(JACK), person({ ...JACK, forename: 'Oliver' }), null);
     expect(veto?.rule).toBe('twins');
-    expect(decidePair(person(JACK), person({ ...JACK, forename: 'Oliver' }), 40, thresholds)).toMatchObject({
+    expect(
+      decidePair(person(JACK), person({ ...JACK, forename: 'Oliver' }), 40, thresholds, null),
+    ).toMatchObject({
       decision: 'review',
       veto: { rule: 'twins' },
     });
   });
 
   it('still links a typo in a twin’s forename to that twin', () => {
-    expect(looksLikeTwins(person(JACK), person({ ...JACK, forename: 'Jakc' }))).toBe(false);
-    expect(decidePair(person(JACK), person({ ...JACK, forename: 'Jakc' }), 30, thresholds).decision).toBe(
-      'link',
-    );
+    expect(looksLikeTwins(person(JACK), person({ ...JACK, forename: 'Jakc' }), null)).toBe(false);
+    expect(
+      decidePair(person(JACK), person({ ...JACK, forename: 'Jakc' }), 30, thresholds, null).decision,
+    ).toBe('link');
+  });
+
+  it('keeps apart twins named alike when each spelling is a name in its own right', () => {
+    for (const [a, b] of [
+      ['Amelia', 'Amelie'],
+      ['Oliver', 'Olivia'],
+      ['Ava', 'Eva'],
+      ['Leo', 'Theo'],
+      ['Harry', 'Harvey'],
+      ['Ella', 'Ellie'],
+    ] as const) {
+      const first = person({ ...JACK, forename: a });
+      const second = person({ ...JACK, forename: b });
+      expect(vetoFor(first, second, null)?.rule, `${a} / ${b}`).toBe('twins');
+      expect(decidePair(first, second, 40, thresholds, null).decision).not.toBe('link');
+    }
+  });
+
+  it('links one child whose name is spelt two ways that sound alike (Finley and Finlay)', () => {
+    const finley = person({ ...JACK, forename: 'Finley' });
+    expect(vetoFor(finley, person({ ...JACK, forename: 'Finlay' }), null)).toBeNull();
+    expect(
+      decidePair(
+        person({ ...JACK, forename: 'Hannah' }),
+        person({ ...JACK, forename: 'Hanna' }),
+        30,
+        thresholds,
+        null,
+      ).decision,
+    ).toBe('link');
+  });
+
+  it('reads a spelling as a name of its own from its frequency in the data, not as a typo', () => {
+    const tahlia = person({ ...JACK, forename: 'Tahlia' });
+    const thalia = person({ ...JACK, forename: 'Thalia' });
+    const counts = (tahliaCount: number, thaliaCount: number) => ({
+      forename: new Map([
+        ['tahlia', tahliaCount],
+        ['thalia', thaliaCount],
+      ]),
+      surname: new Map<string, number>(),
+      total: 100_000,
+    });
+    // Two names given to children, each turning up often: twins.
+    expect(looksLikeTwins(tahlia, thalia, counts(40, 25))).toBe(true);
+    // Met once, or at a sliver of the other name's frequency: a typing error of it.
+    expect(looksLikeTwins(tahlia, thalia, counts(40, 1))).toBe(false);
+    expect(looksLikeTwins(tahlia, thalia, counts(5_000, 20))).toBe(false);
+    expect(looksLikeTwins(tahlia, thalia, null)).toBe(false);
+  });
+
+  it('still links a twin’s mistyped common name to that twin', () => {
+    const amelia = person({ ...JACK, forename: 'Amelia' });
+    for (const typo of ['Ameila', 'Amelai', 'Amlia']) {
+      const mistyped = person({ ...JACK, forename: typo });
+      expect(looksLikeTwins(amelia, mistyped, null), typo).toBe(false);
+      expect(decidePair(amelia, mistyped, 30, thresholds, null).decision).toBe('link');
+    }
   });
 
   it('tells nickname-related twins apart only by a conflicting identifier', () => {
     const harry = { ...JACK, forename: 'Harry', otherIdentifier: '1002938' };
     const harrison = { ...JACK, forename: 'Harrison', otherIdentifier: '4871120' };
-    expect(looksLikeTwins(person(harry), person(harrison))).toBe(true);
+    expect(looksLikeTwins(person(harry), person(harrison), null)).toBe(true);
     // The next number in sequence is a different identifier too, not a typo.
-    expect(looksLikeTwins(person(harry), person({ ...harrison, otherIdentifier: '1002939' }))).toBe(true);
+    expect(looksLikeTwins(person(harry), person({ ...harrison, otherIdentifier: '1002939' }), null)).toBe(
+      true,
+    );
     // Without identifiers, a nickname is the same child (Bill is William).
     expect(
-      looksLikeTwins(person({ ...JACK, forename: 'William' }), person({ ...JACK, forename: 'Bill' })),
+      looksLikeTwins(person({ ...JACK, forename: 'William' }), person({ ...JACK, forename: 'Bill' }), null),
     ).toBe(false);
   });
 
   it('is not fooled by a forename and surname swapped', () => {
-    expect(looksLikeTwins(person(JACK), person({ ...JACK, forename: 'Smith', surname: 'Jack' }))).toBe(false);
+    expect(looksLikeTwins(person(JACK), person({ ...JACK, forename: 'Smith', surname: 'Jack' }), null)).toBe(
+      false,
+    );
   });
 
   it('lets an identifier both records share (exactly, or but for one typo) settle it', () => {
     const a = person({ ...JACK, otherIdentifier: '2493383' });
-    expect(looksLikeTwins(a, person({ ...JACK, forename: 'Oliver', otherIdentifier: '2493383' }))).toBe(
+    expect(looksLikeTwins(a, person({ ...JACK, forename: 'Oliver', otherIdentifier: '2493383' }), null)).toBe(
       false,
     );
-    expect(looksLikeTwins(a, person({ ...JACK, forename: 'Oliver', otherIdentifier: '2439383' }))).toBe(
+    expect(looksLikeTwins(a, person({ ...JACK, forename: 'Oliver', otherIdentifier: '2439383' }), null)).toBe(
       false,
     );
-    expect(looksLikeTwins(a, person({ ...JACK, forename: 'Oliver', otherIdentifier: '2493384' }))).toBe(true);
-    expect(looksLikeTwins(a, person({ ...JACK, forename: 'Oliver', otherIdentifier: '7364009' }))).toBe(true);
+    expect(looksLikeTwins(a, person({ ...JACK, forename: 'Oliver', otherIdentifier: '2493384' }), null)).toBe(
+      true,
+    );
+    expect(looksLikeTwins(a, person({ ...JACK, forename: 'Oliver', otherIdentifier: '7364009' }), null)).toBe(
+      true,
+    );
   });
 });
 
@@ -100,7 +168,7 @@ describe('strong identifiers', () => {
   it('never auto-links two different valid NHS numbers, whatever else agrees', () => {
     const a = person({ ...JACK, nhsNumber: '9434765919' });
     const b = person({ ...JACK, nhsNumber: '4010232137' });
-    expect(decidePair(a, b, 60, thresholds)).toMatchObject({
+    expect(decidePair(a, b, 60, thresholds, null)).toMatchObject({
       decision: 'review',
       veto: { rule: 'strong-identifier-conflict' },
     });
@@ -109,20 +177,20 @@ describe('strong identifiers', () => {
   it('vetoes two different valid UPNs', () => {
     const a = person({ ...JACK, upn: makeUpn(801, 2001, 15, 1) });
     const b = person({ ...JACK, upn: makeUpn(801, 2001, 15, 2) });
-    expect(vetoFor(a, b)?.rule).toBe('strong-identifier-conflict');
+    expect(vetoFor(a, b, null)?.rule).toBe('strong-identifier-conflict');
   });
 
   it('ignores an invalid NHS number rather than treating it as a conflict', () => {
     const a = person({ ...JACK, nhsNumber: '9434765919' });
     const b = person({ ...JACK, nhsNumber: '9434765918' });
-    expect(vetoFor(a, b)).toBeNull();
+    expect(vetoFor(a, b, null)).toBeNull();
   });
 
   it('treats an identifier without a check digit as evidence only, never a veto', () => {
     const a = person({ ...JACK, otherIdentifier: '2493383' });
     const b = person({ ...JACK, otherIdentifier: '7364009' });
-    expect(vetoFor(a, b)).toBeNull();
-    expect(decidePair(a, b, 20, thresholds).decision).toBe('link');
+    expect(vetoFor(a, b, null)).toBeNull();
+    expect(decidePair(a, b, 20, thresholds, null).decision).toBe('link');
   });
 
   it('links the same valid NHS number and date of birth deterministically', () => {
@@ -134,7 +202,7 @@ describe('strong identifiers', () => {
       nhsNumber: '943 476 5919',
     });
     expect(deterministicMatch(a, b)).not.toBeNull();
-    expect(decidePair(a, b, -5, thresholds)).toMatchObject({
+    expect(decidePair(a, b, -5, thresholds, null)).toMatchObject({
       decision: 'link',
       deterministic: 'same valid NHS number and date of birth',
     });
@@ -145,7 +213,7 @@ describe('post-adoption', () => {
   it('never links a post-adoption record, however strong the match', () => {
     const a = person({ ...JACK, nhsNumber: '9434765919', postAdoption: true });
     const b = person({ ...JACK, nhsNumber: '9434765919' });
-    expect(decidePair(a, b, 80, thresholds)).toMatchObject({
+    expect(decidePair(a, b, 80, thresholds, null)).toMatchObject({
       decision: 'new',
       veto: { rule: 'post-adoption' },
     });
@@ -155,19 +223,41 @@ describe('post-adoption', () => {
 describe('siblings', () => {
   it('vetoes clearly different forenames and dates of birth at one address', () => {
     const sibling = person({ ...JACK, forename: 'Emily', dateOfBirth: '2012-07-19' });
-    expect(vetoFor(person(JACK), sibling)?.rule).toBe('different-person-details');
+    expect(vetoFor(person(JACK), sibling, null)?.rule).toBe('different-person-details');
+  });
+
+  it('vetoes siblings given related names (Liam and William) when their dates of birth differ', () => {
+    const liam = person({ ...JACK, forename: 'Liam', dateOfBirth: '2007-11-13' });
+    const william = person({ ...JACK, forename: 'William', dateOfBirth: '2009-09-10' });
+    expect(vetoFor(liam, william, null)?.rule).toBe('different-person-details');
+    const maria = person({ ...JACK, forename: 'Maria', dateOfBirth: '2019-10-26' });
+    const mariam = person({ ...JACK, forename: 'Mariam', dateOfBirth: '2015-05-01' });
+    expect(decidePair(maria, mariam, 25, thresholds, null).decision).not.toBe('link');
+  });
+
+  it('still links one child whose date of birth was replaced, when the forename agrees or is mistyped', () => {
+    const charlotte = person({ ...JACK, forename: 'Charlotte', dateOfBirth: '2011-04-02' });
+    for (const forename of ['Charlotte', 'Charlote']) {
+      const replaced = person({ ...JACK, forename, dateOfBirth: '2013-09-17' });
+      expect(vetoFor(charlotte, replaced, null), forename).toBeNull();
+    }
+    // The same related names with the same date of birth are one child under a nickname.
+    const liam = person({ ...JACK, forename: 'Liam', dateOfBirth: '2007-11-13' });
+    expect(
+      vetoFor(liam, person({ ...JACK, forename: 'William', dateOfBirth: '2007-11-13' }), null),
+    ).toBeNull();
   });
 
   it('holds a pair for review when only household details agree and a personal one differs', () => {
     const noDate = person({ ...JACK, forename: 'Emily', dateOfBirth: '' });
-    const decision = decidePair(person(JACK), noDate, 25, thresholds);
+    const decision = decidePair(person(JACK), noDate, 25, thresholds, null);
     expect(decision.decision).toBe('review');
     expect(decision.hold).toMatch(/household/);
   });
 
   it('links on household details when personal ones are only missing', () => {
     const bare = person({ ...JACK, forename: '', dateOfBirth: '' });
-    expect(decidePair(person(JACK), bare, 25, thresholds).decision).toBe('link');
+    expect(decidePair(person(JACK), bare, 25, thresholds, null).decision).toBe('link');
   });
 });
 
@@ -175,7 +265,7 @@ describe('thresholds', () => {
   it('turn probabilities into match weights', () => {
     expect(thresholdsFromProbabilities(0.99).linkWeight).toBeCloseTo(Math.log2(99), 9);
     expect(thresholdsFromProbabilities(0.99).reviewWeight).toBe(0);
-    expect(decidePair(person(JACK), person(JACK), 6, thresholds).decision).toBe('review');
-    expect(decidePair(person(JACK), person(JACK), -1, thresholds).decision).toBe('new');
+    expect(decidePair(person(JACK), person(JACK), 6, thresholds, null).decision).toBe('review');
+    expect(decidePair(person(JACK), person(JACK), -1, thresholds, null).decision).toBe('new');
   });
 });

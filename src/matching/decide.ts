@@ -1,5 +1,6 @@
+import { distinctEstablishedNames } from './common-forenames.ts';
 import { areForenameVariants } from './forename-variants.ts';
-import { probabilityToWeight } from './model.ts';
+import { probabilityToWeight, type TermFrequencies } from './model.ts';
 import type { MatchRecord } from './record.ts';
 import { damerauLevenshtein, jaroWinkler, withinOneEdit } from './string-similarity.ts';
 import { namesSwapped, softTokenOverlap } from './comparisons.ts';
@@ -114,7 +115,7 @@ function shareAnIdentifier(a: MatchRecord, b: MatchRecord): boolean {
  * different", so a mistyped record still links to its own twin. Gender, where known, must
  * also not contradict: a boy and a girl with similar names are still two children.
  */
-export function looksLikeTwins(a: MatchRecord, b: MatchRecord): boolean {
+export function looksLikeTwins(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): boolean {
   if (!surnamesAgree(a, b) || !datesOfBirthAgree(a, b) || !addressesAgree(a, b)) return false;
   if (shareAnIdentifier(a, b)) return false;
   if (namesSwapped(a, b)) return false;
@@ -122,6 +123,9 @@ export function looksLikeTwins(a: MatchRecord, b: MatchRecord): boolean {
   const y = b.forename1;
   if (forenamesClearlyDiffer(x, y)) return true;
   if (x === '' || y === '' || x === y) return false;
+  // Twins are often named alike (Amelia and Amelie): two spellings that are each a name in their
+  // own right are two names, not one name and its typo.
+  if (!areForenameVariants(x, y) && distinctEstablishedNames(x, y, frequencies)) return true;
   // Related names (Harry and Harrison, Teddy and Edward) may be one child under a nickname,
   // or twins: an identifier that disagrees, or a different sex, says which.
   if (!isTypo(x, y) && identifiersConflict(a, b)) return true;
@@ -180,17 +184,22 @@ function personalDetailDisagrees(a: MatchRecord, b: MatchRecord): boolean {
   return forenamesClearlyDiffer(a.forename1, b.forename1) || datesOfBirthDiffer(a, b);
 }
 
-/** Both the forename and the date of birth are known on both sides and both clearly differ. */
-function personDetailsDiffer(a: MatchRecord, b: MatchRecord): boolean {
-  return (
-    forenamesClearlyDiffer(a.forename1, b.forename1) &&
-    !namesSwapped(a, b) &&
-    datesOfBirthDiffer(a, b) &&
-    !shareAnIdentifier(a, b)
-  );
+/**
+ * Both the forename and the date of birth are known on both sides and both differ: the dates
+ * clearly, the forenames clearly or as two related names each given in its own right (Liam and
+ * William, Maria and Mariam), as siblings are named. One child whose date of birth was replaced
+ * in one record still links when the forename agrees or differs only by a typing error.
+ */
+function personDetailsDiffer(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): boolean {
+  if (!datesOfBirthDiffer(a, b) || namesSwapped(a, b) || shareAnIdentifier(a, b)) return false;
+  const x = a.forename1;
+  const y = b.forename1;
+  if (forenamesClearlyDiffer(x, y)) return true;
+  if (x === '' || y === '' || x === y) return false;
+  return areForenameVariants(x, y) || distinctEstablishedNames(x, y, frequencies);
 }
 
-export function vetoFor(a: MatchRecord, b: MatchRecord): Veto | null {
+export function vetoFor(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): Veto | null {
   if (a.postAdoption || b.postAdoption) {
     return {
       rule: 'post-adoption',
@@ -209,16 +218,16 @@ export function vetoFor(a: MatchRecord, b: MatchRecord): Veto | null {
       reason: 'two different valid UPNs belong to two different people',
     };
   }
-  if (looksLikeTwins(a, b)) {
+  if (looksLikeTwins(a, b, frequencies)) {
     return {
       rule: 'twins',
       reason: 'same surname, date of birth and address with clearly different forenames: likely twins',
     };
   }
-  if (personDetailsDiffer(a, b)) {
+  if (personDetailsDiffer(a, b, frequencies)) {
     return {
       rule: 'different-person-details',
-      reason: 'clearly different forenames and dates of birth: two people, perhaps siblings',
+      reason: 'different forenames and clearly different dates of birth: two people, perhaps siblings',
     };
   }
   return null;
@@ -248,8 +257,9 @@ export function decidePair(
   b: MatchRecord,
   weight: number,
   thresholds: Thresholds,
+  frequencies: TermFrequencies | null,
 ): PairDecision {
-  const veto = vetoFor(a, b);
+  const veto = vetoFor(a, b, frequencies);
   if (veto) {
     const decision = veto.rule !== 'post-adoption' && weight >= thresholds.reviewWeight ? 'review' : 'new';
     return { decision, veto, deterministic: null };

@@ -78,7 +78,7 @@ export function explainPair(
       cumulative,
     };
   });
-  const decision = decidePair(a, b, cumulative, thresholds);
+  const decision = decidePair(a, b, cumulative, thresholds, compiled.model.termFrequencies);
   return {
     priorWeight: compiled.priorWeight,
     steps,

@@ -19,7 +19,7 @@ alfred alf alfie fred freddie
 alice alicia alys ali
 alison allison ali allie
 amanda mandy manda
-amelia millie emilia milly
+amelia millie milly amelka
 andrew andy drew andre
 angela angie
 anne ann anna annie nan nancy
@@ -35,6 +35,7 @@ beatrice bea bee trixie
 bethany beth
 bradley brad
 bridget bridie biddy brigid
+caitlin caitlyn kaitlyn katelyn kaitlin
 callum calum
 cameron cam
 caroline carol carrie caz caro
@@ -82,6 +83,7 @@ georgia georgie georgina
 gerald gerry jerry ged
 geraldine gerry
 gillian jill gill jillian
+grace gracie
 gregory greg
 gwendolyn gwen
 harold harry hal
@@ -125,7 +127,7 @@ louisa louise lou lulu
 lucy lucia lucie luce
 lucas luca lukas
 madeline madeleine maddie maddy madison
-margaret maggie meg peggy madge margo marge greta
+margaret maggie meg peggy madge margo margot marge greta
 mary maria marie molly polly mae
 marion marian
 martin marty
@@ -188,7 +190,7 @@ walter walt wally
 william will bill billy willie willy liam wills
 winifred winnie
 yusuf yousef yusef yousuf
-zachary zach zack zak zac
+zachary zach zack zak zac zakariya zakaria zachariah zechariah
 `;
 
 function buildIndex(): ReadonlyMap<string, readonly number[]> {

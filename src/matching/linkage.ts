@@ -161,7 +161,7 @@ export function runLinkage(
     const b = item(rightSide, j);
     const weight = weightOfLevels(compiled, vectors, a, p * k);
     if (weight < thresholds.reviewWeight) continue;
-    const decision = decidePair(a, b, weight, thresholds);
+    const decision = decidePair(a, b, weight, thresholds, compiled.model.termFrequencies);
     if (decision.veto) vetoedPairs[decision.veto.rule] = (vetoedPairs[decision.veto.rule] ?? 0) + 1;
     if (decision.decision === 'review') reviewPairs++;
     if (decision.decision !== 'link') continue;
@@ -172,7 +172,7 @@ export function runLinkage(
   const judge = (x: number, y: number): { weight: number; vetoed: boolean } => {
     const a = recordAt(x);
     const b = recordAt(y);
-    if (vetoFor(a, b)) return { weight: -Infinity, vetoed: true };
+    if (vetoFor(a, b, compiled.model.termFrequencies)) return { weight: -Infinity, vetoed: true };
     return { weight: pairWeight(compiled, a, b) - compiled.priorWeight, vetoed: false };
   };
   const clustering = clusterRecords(left.length + (right === null ? 0 : right.length), edges, {

@@ -190,7 +190,7 @@ export async function dedupeIndex(
       if (a === undefined || b === undefined) continue;
       const { weight, probability } = scorePair(compiled, a, b);
       if (weight < thresholds.reviewWeight) continue;
-      const decision = decidePair(a, b, weight, thresholds);
+      const decision = decidePair(a, b, weight, thresholds, compiled.model.termFrequencies);
       if (decision.veto !== null || decision.decision === 'new') continue;
       const g = groupOf.get(i);
       if (g !== undefined && g === groupOf.get(j)) continue;

@@ -285,7 +285,13 @@ function judgeRow(
       ...entry,
       weight: score.weight,
       probability: score.probability,
-      decision: decidePair(record, entry.record, score.weight, thresholds),
+      decision: decidePair(
+        record,
+        entry.record,
+        score.weight,
+        thresholds,
+        matcher.compiled.model.termFrequencies,
+      ),
     });
   }
   scored.sort(byWeight);
@@ -397,7 +403,7 @@ function groupNewRows(
     if (a === undefined || b === undefined) continue;
     pairsOf.push([i, j]);
     const { weight } = scorePair(compiled, a, b);
-    const decision = decidePair(a, b, weight, thresholds);
+    const decision = decidePair(a, b, weight, thresholds, compiled.model.termFrequencies);
     const sameIds = decision.veto === null && identifierRule(a, b) !== null;
     if (decision.decision === 'link' || sameIds) edges.push({ a: i, b: j, weight });
     else if (decision.decision === 'review' && decision.veto === null) uncertain.push([i, j]);
@@ -406,7 +412,8 @@ function groupNewRows(
     judge: (x, y) => {
       const a = records[x];
       const b = records[y];
-      if (a === undefined || b === undefined || vetoFor(a, b)) return { weight: -Infinity, vetoed: true };
+      if (a === undefined || b === undefined || vetoFor(a, b, compiled.model.termFrequencies))
+        return { weight: -Infinity, vetoed: true };
       return { weight: scorePair(compiled, a, b).weight - compiled.priorWeight, vetoed: false };
     },
     minCrossWeight: -10,
