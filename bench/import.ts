@@ -9,8 +9,15 @@
  *            loaded into a table shaped like feed_row: PGlite COPY FROM '/dev/blob'; PostgreSQL
  *            multi-row INSERT of 5,000 rows a statement (COPY FROM STDIN needs pg-copy-streams,
  *            which is not a dependency). Only the loading statements are timed.
+ *   accuracy the index the import left, scored against truth.csv (bench/accuracy.ts): rows accepted,
+ *            quarantined, on a child or waiting for review; pairwise precision, recall and F1;
+ *            false merges per 100,000 children; split children. --examples N prints up to N false
+ *            merges and --split-examples N up to N split children, with their rows' key fields and
+ *            resolutions (synthetic data, to the terminal only).
  *
- *   npx tsx bench/import.ts [--children 20000] [--seed 1]
+ *   npx tsx bench/import.ts [--children 20000] [--seed 1] [--skip-floor]
+ *                           [--examples 20] [--split-examples 10]
+ *   DATABASE_URL=postgres://… npx tsx bench/import.ts --children 20000 --seed 1
  *
  * The import runs before the floor, so the peak RSS is the import's. PostgreSQL: a database of its
  * own, created from DATABASE_URL and dropped afterwards. Results are recorded in bench/README.md.
@@ -22,7 +29,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { parse } from 'csv-parse';
 import pg from 'pg';
 import { withFieldEncryption } from '../src/children/encryption.database.ts';
 import { createFieldCipher } from '../src/children/encryption.ts';
@@ -32,15 +38,26 @@ import { openDatabase, type DatabaseHandle } from '../src/db/open.ts';
 import { importFeed } from '../src/ingest/import.ts';
 import { loadSourceDeclaration } from '../src/ingest/source-declaration.ts';
 import { resolveBatch } from '../src/resolution/resolve.ts';
+import { readCsv, reportAccuracy } from './accuracy.ts';
 
 const { values } = parseArgs({
   options: {
     children: { type: 'string', default: '20000' },
     seed: { type: 'string', default: '1' },
+    'skip-floor': { type: 'boolean', default: false },
+    examples: { type: 'string', default: '0' },
+    'split-examples': { type: 'string', default: '0' },
   },
 });
-const children = Number(values.children);
-if (!Number.isInteger(children) || children <= 0) throw new Error('--children takes a positive whole number');
+function count(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${option} takes a whole number`);
+  return n;
+}
+const children = count('children', values.children);
+if (children === 0) throw new Error('--children takes a positive whole number');
+const falseMergeExamples = count('examples', values.examples);
+const splitExamples = count('split-examples', values['split-examples']);
 const adminUrl = process.env.DATABASE_URL === '' ? undefined : process.env.DATABASE_URL;
 const engine = adminUrl === undefined ? 'pglite' : 'postgres';
 const OPERATOR = 'import benchmark';
@@ -76,21 +93,15 @@ const fmt = (n: number): string => n.toLocaleString('en-GB');
 async function readFloorRows(dir: string): Promise<FloorRow[]> {
   const rows: FloorRow[] = [];
   for (const [index, source] of SOURCES.entries()) {
-    let header: string[] | undefined;
+    const { idColumn } = loadSourceDeclaration(source);
     let rowNumber = 0;
-    const parser = fs.createReadStream(path.join(dir, `${source}.csv`)).pipe(parse({ bom: true }));
-    for await (const cells of parser as AsyncIterable<string[]>) {
-      if (header === undefined) {
-        header = cells;
-        continue;
-      }
+    for await (const fields of readCsv(path.join(dir, `${source}.csv`))) {
       rowNumber += 1;
-      const fields = Object.fromEntries(header.map((column, i) => [column, cells[i] ?? '']));
       rows.push({
         batchId: index + 1,
         rowNumber,
         source,
-        recordId: cells[0] ?? '',
+        recordId: fields[idColumn] ?? '',
         fields: JSON.stringify(fields),
       });
     }
@@ -194,6 +205,12 @@ async function importAll(database: DatabaseHandle, dir: string, dataDir: string)
   console.log(
     `import + resolve: ${perSecond(totals.rows, totals.importS + totals.resolveS)} rows/s; children in the index: ${fmt(indexed?.n ?? 0)}; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
   );
+  await reportAccuracy(database.db, dir, {
+    population: children,
+    sources: SOURCES,
+    falseMergeExamples,
+    splitExamples,
+  });
 }
 
 async function admin(url: string, statement: string): Promise<void> {
@@ -239,16 +256,18 @@ try {
       await database.close();
     }
     try {
-      const rows = await readFloorRows(feeds);
-      const s = await floorPostgres(url.toString(), rows);
-      console.log(
-        `\nfloor (multi-row INSERT, ${fmt(FLOOR_INSERT_ROWS)} rows a statement): ${fmt(rows.length)} rows in ${s.toFixed(2)} s, ${perSecond(rows.length, s)} rows/s`,
-      );
+      if (!values['skip-floor']) {
+        const rows = await readFloorRows(feeds);
+        const s = await floorPostgres(url.toString(), rows);
+        console.log(
+          `\nfloor (multi-row INSERT, ${fmt(FLOOR_INSERT_ROWS)} rows a statement): ${fmt(rows.length)} rows in ${s.toFixed(2)} s, ${perSecond(rows.length, s)} rows/s`,
+        );
+      }
     } finally {
       await admin(adminUrl, `drop database if exists ${name} with (force)`);
     }
   }
-  if (adminUrl === undefined) {
+  if (adminUrl === undefined && !values['skip-floor']) {
     const rows = await readFloorRows(feeds);
     const s = await floorPglite(rows);
     console.log(
