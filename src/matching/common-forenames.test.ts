@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { distinctEstablishedNames, spellingKey } from './common-forenames.ts';
+import { distinctEstablishedNames } from './common-forenames.ts';
+import { spellingKey } from './spelling-key.ts';
 
 describe('distinctEstablishedNames', () => {
   it.each([
@@ -19,6 +20,8 @@ describe('distinctEstablishedNames', () => {
     ['ayan', 'ayaan'],
     ['ana', 'anna'],
     ['gabriela', 'gabriella'],
+    ['maryam', 'mariam'],
+    ['ruby', 'rubie'],
   ])('%s and %s are one name spelt two ways', (a, b) => {
     expect(spellingKey(a)).toBe(spellingKey(b));
     expect(distinctEstablishedNames(a, b, null)).toBe(false);

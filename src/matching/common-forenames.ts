@@ -1,3 +1,4 @@
+import { spellingKey } from './spelling-key.ts';
 import type { TermFrequencies } from './model.ts';
 
 /*
@@ -45,18 +46,6 @@ const COMMON_NAMES: ReadonlySet<string> = new Set(COMMON.trim().split(/\s+/));
  */
 const MIN_COUNT = 20;
 const TYPO_SHARE = 0.05;
-
-/*
- * One name spelt two ways sounds the same: a doubled letter, a silent final h, the endings -ie,
- * -y, -ey, -ee, -i and -ay (Hanna and Hannah, Finley and Finlay, Darcy and Darcie, Ayan and
- * Ayaan). Two names that differ in a sounded letter (Amelia and Amelie, Ella and Ellie) do not.
- */
-export function spellingKey(name: string): string {
-  return name
-    .replace(/([aeiou])h$/, '$1')
-    .replace(/(.)\1+/g, '$1')
-    .replace(/(ie|ey|ee|ay|i|y)$/, 'y');
-}
 
 /**
  * A spelling that is a name in its own right: one of the common names, or frequent enough in the

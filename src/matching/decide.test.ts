@@ -235,6 +235,16 @@ describe('siblings', () => {
     expect(decidePair(maria, mariam, 25, thresholds, null).decision).not.toBe('link');
   });
 
+  it('vetoes siblings with different forenames born on the same day of different years', () => {
+    const olivia = person({ ...JACK, forename: 'Olivia', dateOfBirth: '2023-10-24' });
+    const lucas = person({ ...JACK, forename: 'Lucas', dateOfBirth: '2020-10-24' });
+    expect(vetoFor(olivia, lucas, null)?.rule).toBe('different-person-details');
+    // The same forename with one digit of the date mistyped is one child.
+    expect(
+      vetoFor(olivia, person({ ...JACK, forename: 'Olivia', dateOfBirth: '2023-10-27' }), null),
+    ).toBeNull();
+  });
+
   it('still links one child whose date of birth was replaced, when the forename agrees or is mistyped', () => {
     const charlotte = person({ ...JACK, forename: 'Charlotte', dateOfBirth: '2011-04-02' });
     for (const forename of ['Charlotte', 'Charlote']) {

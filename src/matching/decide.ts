@@ -1,6 +1,7 @@
 import { distinctEstablishedNames } from './common-forenames.ts';
 import { areForenameVariants } from './forename-variants.ts';
 import { probabilityToWeight, type TermFrequencies } from './model.ts';
+import { spellingKey } from './spelling-key.ts';
 import type { MatchRecord } from './record.ts';
 import { damerauLevenshtein, jaroWinkler, withinOneEdit } from './string-similarity.ts';
 import { namesSwapped, softTokenOverlap } from './comparisons.ts';
@@ -49,6 +50,7 @@ export function forenamesClearlyDiffer(x: string, y: string): boolean {
   if (x.length === 1 || y.length === 1) return false;
   if (x.startsWith(y) || y.startsWith(x)) return false;
   if (areForenameVariants(x, y)) return false;
+  if (spellingKey(x) === spellingKey(y)) return false;
   if (jaroWinkler(x, y) >= 0.88) return false;
   const edits = damerauLevenshtein(x, y, 2);
   if (edits <= 1) return false;
@@ -185,18 +187,26 @@ function personalDetailDisagrees(a: MatchRecord, b: MatchRecord): boolean {
 }
 
 /**
- * Both the forename and the date of birth are known on both sides and both differ: the dates
- * clearly, the forenames clearly or as two related names each given in its own right (Liam and
- * William, Maria and Mariam), as siblings are named. One child whose date of birth was replaced
- * in one record still links when the forename agrees or differs only by a typing error.
+ * Both the forename and the date of birth are known on both sides and both differ, as siblings'
+ * do. Clearly different forenames need dates that clearly differ, or the same day of another
+ * year (a sibling's birthday, one digit away); two related names each given in its own right
+ * (Liam and William, Maria and Mariam) need dates that clearly differ. One child whose date of
+ * birth was replaced in one record still links when the forename agrees or is mistyped.
  */
 function personDetailsDiffer(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): boolean {
-  if (!datesOfBirthDiffer(a, b) || namesSwapped(a, b) || shareAnIdentifier(a, b)) return false;
+  if (namesSwapped(a, b) || shareAnIdentifier(a, b)) return false;
   const x = a.forename1;
   const y = b.forename1;
-  if (forenamesClearlyDiffer(x, y)) return true;
-  if (x === '' || y === '' || x === y) return false;
+  if (forenamesClearlyDiffer(x, y)) return datesOfBirthDiffer(a, b) || sameBirthdayOtherYear(a, b);
+  if (!datesOfBirthDiffer(a, b)) return false;
+  if (x === '' || y === '' || spellingKey(x) === spellingKey(y)) return false;
   return areForenameVariants(x, y) || distinctEstablishedNames(x, y, frequencies);
+}
+
+function sameBirthdayOtherYear(a: MatchRecord, b: MatchRecord): boolean {
+  const x = a.dob;
+  const y = b.dob;
+  return x !== null && y !== null && x.y !== y.y && x.m === y.m && x.d === y.d;
 }
 
 export function vetoFor(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): Veto | null {

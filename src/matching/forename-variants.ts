@@ -1,3 +1,5 @@
+import { spellingKey } from './spelling-key.ts';
+
 /**
  * Forenames that the same person is recorded under: nicknames, diminutives, spelling and
  * transliteration variants. Each line is one group; a name may sit in several groups (Alex is
@@ -209,16 +211,27 @@ function buildIndex(): ReadonlyMap<string, readonly number[]> {
 const INDEX = buildIndex();
 const NONE: readonly number[] = [];
 
+/** The same groups under each name's spelling key: Hatty finds Hattie's group, Rubie Ruby's. */
+const BY_SPELLING = new Map<string, readonly number[]>();
+for (const [name, groups] of INDEX) {
+  const key = spellingKey(name);
+  BY_SPELLING.set(key, [...new Set([...(BY_SPELLING.get(key) ?? []), ...groups])]);
+}
+
+function groupsOf(name: string): readonly number[] | undefined {
+  return INDEX.get(name) ?? BY_SPELLING.get(spellingKey(name));
+}
+
 /** The variant groups a normalised (lower-case, unaccented) forename belongs to. */
 export function forenameGroups(name: string): readonly number[] {
-  return INDEX.get(name) ?? NONE;
+  return groupsOf(name) ?? NONE;
 }
 
 /** True when two normalised forenames are recorded variants of one another. */
 export function areForenameVariants(a: string, b: string): boolean {
   if (a === b) return true;
-  const ga = INDEX.get(a);
-  const gb = INDEX.get(b);
+  const ga = groupsOf(a);
+  const gb = groupsOf(b);
   if (ga === undefined || gb === undefined) return false;
   for (const g of ga) if (gb.includes(g)) return true;
   return false;

@@ -173,6 +173,19 @@ describe('deciding a row against the index', () => {
     );
   });
 
+  it('links a near-certain match though a sibling scores in the review band, and asks when two are close', () => {
+    const cousin = { ...base, forename: 'Amarah', address: '3 Other Road Leeds', postcode: 'LS1 1AA' };
+    expect(only(decide([row(base)], [child('a', base), child('b', cousin)]).outcomes)).toMatchObject({
+      kind: 'link',
+      childId: 'a',
+      rule: 'probabilistic',
+    });
+    expect(only(decide([row(base)], [child('a', base), child('b', base)]).outcomes)).toMatchObject({
+      kind: 'review',
+      reason: 'ambiguous',
+    });
+  });
+
   it('reviews a row that would take an NHS number another child holds', () => {
     const nhs = testNhsNumber(5);
     const holder = child('h', {

@@ -255,6 +255,25 @@ function doubtfulVeto(row: MatchRecord, s: Scored, thresholds: Thresholds): bool
   );
 }
 
+/**
+ * Far ahead of every other contender: a sibling or a duplicate scoring in the review band (or
+ * even above the link threshold) beside a near-certain match does not make the row doubtful.
+ * The row is one child at most, so the candidates' odds share one posterior; the best must hold
+ * the link probability of it, and lead the next by a factor of about a thousand.
+ */
+function decisive(best: Scored, contenders: readonly Scored[], thresholds: Thresholds): boolean {
+  let othersOdds = 2 ** -best.weight;
+  for (const s of contenders) {
+    if (s === best) continue;
+    if (best.weight - s.weight < DECISIVE_LEAD) return false;
+    othersOdds += 2 ** (s.weight - best.weight);
+  }
+  return -Math.log2(othersOdds) >= thresholds.linkWeight;
+}
+
+/** log2 of the lead over the next contender: ten bits, odds of about 1,000 to 1. */
+const DECISIVE_LEAD = 10;
+
 function byWeight(a: Scored, b: Scored): number {
   return b.weight - a.weight || (a.child.childId < b.child.childId ? -1 : 1);
 }
@@ -351,7 +370,11 @@ function judgeRow(
   const band = scored.filter((s) => s.decision.decision === 'review' && s.decision.veto === null);
   const vetoed = scored.filter((s) => doubtfulVeto(record, s, thresholds));
   const best = links[0];
-  if (best !== undefined && links.length === 1 && band.length === 0) {
+  if (
+    best !== undefined &&
+    best.decision.hold === undefined &&
+    decisive(best, [...links, ...band], thresholds)
+  ) {
     return guard({ kind: 'link', to: best, childId: best.child.childId, rule: 'probabilistic' });
   }
   if (links.length > 1) return { kind: 'review', reason: 'ambiguous', pairs: [...links, ...band] };
