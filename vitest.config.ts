@@ -1,7 +1,8 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// These files only drive the real `contactpoint` command, which opens its own embedded database
-// whatever the suite's engine: on the PostgreSQL pass they would repeat the PGlite pass exactly.
+// These files only drive the `contactpoint` command on an embedded database of their own, whatever
+// the suite's engine: on the PostgreSQL pass they would repeat the PGlite pass exactly.
 const EMBEDDED_ONLY = [
   'test/cli.int.test.ts',
   'src/access/users-command.int.test.ts',
@@ -18,6 +19,9 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // Each test file gets its own database copied from a migrated template; files run in parallel.
     pool: 'forks',
+    // The files are CPU-bound and the runner itself is nearly idle, so one worker per core rather than
+    // Vitest's one fewer; more workers than cores have pushed a slow test past its timeout.
+    maxWorkers: os.availableParallelism(),
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.ts';
-import { runCli } from '../../test/helpers/cli.ts';
+import { runCliInProcess } from '../../test/helpers/cli.ts';
 import { createPasswordPolicy } from './password.ts';
 import { DEMO_FEED_TOKEN, DEMO_PASSWORD, DEMO_TOTP_SECRET, demoBanner } from './demo.ts';
 import { createAccessTestContext, signIn, type AccessTestContext, type TestPerson } from './test-support.ts';
@@ -56,7 +56,7 @@ describe('demo mode and production', () => {
   });
 
   it('ends `serve --demo` under NODE_ENV=production with a one-line message', async () => {
-    const result = await runCli(['serve', '--demo'], PRODUCTION);
+    const result = await runCliInProcess(['serve', '--demo'], PRODUCTION);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       'contactpoint: demo mode is refused in production: unset CONTACTPOINT_DEMO and drop --demo\n',

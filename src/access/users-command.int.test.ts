@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../test/helpers/cli.ts';
+import { runCliInProcess } from '../../test/helpers/cli.ts';
 
 // The command runs as a user would run it, against an embedded database of its own.
 let dataDir: string;
@@ -15,7 +15,7 @@ afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const users = (args: string[]) => runCli(['users', ...args], env);
+const users = (args: string[]) => runCliInProcess(['users', ...args], env);
 
 describe('contactpoint users', () => {
   let organisation: string;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCli } from '../../test/helpers/cli.ts';
+import { runCliInProcess } from '../../test/helpers/cli.ts';
 import { openTestDatabase, testEngine } from '../../test/helpers/database.ts';
 import { databaseUrlFor } from '../../test/helpers/postgres-admin.ts';
 import { openDatabase } from '../db/open.ts';
@@ -29,7 +29,7 @@ async function cliDatabase(): Promise<CliDatabase> {
       dispose: () => database.dispose(),
     };
   }
-  // The embedded engine allows one process on a data directory, so the test opens it only between runs.
+  // The embedded engine allows one opener of a data directory, so the test opens it only between runs.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contactpoint-audit-cli-'));
   fs.cpSync(inject('pgliteTemplateDir'), dataDir, { recursive: true });
   fs.rmSync(path.join(dataDir, '.contactpoint.lock'), { force: true });
@@ -79,18 +79,18 @@ afterAll(async () => {
 
 describe('contactpoint audit', () => {
   it('lists verify and report under --help', async () => {
-    const result = await runCli(['audit', '--help']);
+    const result = await runCliInProcess(['audit', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('verify');
     expect(result.stdout).toContain('report');
   });
 
   it('verifies an intact trail, and records that it did', async () => {
-    const first = await runCli(['audit', 'verify', '--operator', 'Olga Operator'], database.env);
+    const first = await runCliInProcess(['audit', 'verify', '--operator', 'Olga Operator'], database.env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toBe('2 entries in 16 chains verified\n');
-    const second = await runCli(['audit', 'verify', '--operator', 'Olga Operator'], database.env);
+    const second = await runCliInProcess(['audit', 'verify', '--operator', 'Olga Operator'], database.env);
     expect(second.stdout).toBe('3 entries in 16 chains verified\n');
     const recorded = await database.use((db) =>
       db
@@ -107,7 +107,7 @@ describe('contactpoint audit', () => {
   });
 
   it('reports who accessed a child as JSON, recording the report under the operator', async () => {
-    const result = await runCli([...report, '--format', 'json'], database.env);
+    const result = await runCliInProcess([...report, '--format', 'json'], database.env);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('2 entries\n');
     const entries = JSON.parse(result.stdout) as { actor: string; child_id: string; hash: string }[];
@@ -125,7 +125,10 @@ describe('contactpoint audit', () => {
   });
 
   it('reports as CSV, defusing cells a spreadsheet would run', async () => {
-    const result = await runCli([...report, '--from', '2020-01-01', '--to', '2999-12-31'], database.env);
+    const result = await runCliInProcess(
+      [...report, '--from', '2020-01-01', '--to', '2999-12-31'],
+      database.env,
+    );
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toBe(
@@ -138,7 +141,7 @@ describe('contactpoint audit', () => {
   });
 
   it('reports what a user did, and nothing outside the range', async () => {
-    const all = await runCli(
+    const all = await runCliInProcess(
       [
         'audit',
         'report',
@@ -154,7 +157,7 @@ describe('contactpoint audit', () => {
       database.env,
     );
     expect((JSON.parse(all.stdout) as unknown[]).length).toBe(1);
-    const none = await runCli(
+    const none = await runCliInProcess(
       [
         'audit',
         'report',
@@ -175,26 +178,29 @@ describe('contactpoint audit', () => {
   });
 
   it('refuses a report without an operator, a reason or a subject', async () => {
-    const noOperator = await runCli(
+    const noOperator = await runCliInProcess(
       ['audit', 'report', '--child', CHILD_A, '--reason', 'investigation'],
       database.env,
     );
     expect(noOperator.code).not.toBe(0);
     expect(noOperator.stderr).toContain("required option '--operator <name>' not specified");
-    const noReason = await runCli(['audit', 'report', '--child', CHILD_A, '--operator', 'Ann'], database.env);
+    const noReason = await runCliInProcess(
+      ['audit', 'report', '--child', CHILD_A, '--operator', 'Ann'],
+      database.env,
+    );
     expect(noReason.stderr).toContain("required option '--reason <reason>' not specified");
-    const noSubject = await runCli(
+    const noSubject = await runCliInProcess(
       ['audit', 'report', '--operator', 'Ann', '--reason', 'investigation'],
       database.env,
     );
     expect(noSubject.code).toBe(2);
     expect(noSubject.stderr).toBe('contactpoint: give --child ID or --user ID\n');
-    const badChild = await runCli(
+    const badChild = await runCliInProcess(
       [...report.slice(0, 2), '--child', 'nope', ...report.slice(4)],
       database.env,
     );
     expect(badChild.stderr).toContain('expected a ContactPoint record id');
-    const badDate = await runCli([...report, '--from', '2026-02-30'], database.env);
+    const badDate = await runCliInProcess([...report, '--from', '2026-02-30'], database.env);
     expect(badDate.code).not.toBe(0);
     expect(badDate.stderr).toContain('expected YYYY-MM-DD');
   });
@@ -207,7 +213,7 @@ describe('contactpoint audit', () => {
         await sql`alter table audit_entry enable trigger audit_entry_append_only`.execute(trx);
       }),
     );
-    const result = await runCli(['audit', 'verify'], database.env);
+    const result = await runCliInProcess(['audit', 'verify'], database.env);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(

@@ -12,7 +12,7 @@ import {
   type ChildAccessTestContext,
 } from '../access/policy/policy.test-support.ts';
 import { OPERATOR } from '../access/test-support.ts';
-import { runCli } from '../../test/helpers/cli.ts';
+import { runCliInProcess } from '../../test/helpers/cli.ts';
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
@@ -532,15 +532,15 @@ describe('contactpoint merge and unmerge', () => {
       });
       const by = ['--operator', 'Olive Operator', '--reason', 'Duplicate'];
 
-      const merged = await runCli(['merge', survivorId, mergedId, ...by], env);
+      const merged = await runCliInProcess(['merge', survivorId, mergedId, ...by], env);
       expect(merged.code, merged.stderr).toBe(0);
       expect(merged.stdout).toMatch(new RegExp(`^merge 1: ${mergedId} merged into ${survivorId} \\(`));
 
-      const again = await runCli(['merge', survivorId, mergedId, ...by], env);
+      const again = await runCliInProcess(['merge', survivorId, mergedId, ...by], env);
       expect(again.code).toBe(1);
       expect(again.stderr).toBe(`contactpoint: ${mergedId} has already been merged into another record\n`);
 
-      const undone = await runCli(['unmerge', '1', ...by], env);
+      const undone = await runCliInProcess(['unmerge', '1', ...by], env);
       expect(undone.code, undone.stderr).toBe(0);
       expect(undone.stdout).toContain(`merge 1 undone: ${mergedId} and ${survivorId} are separate again`);
       const audit = await withDatabase((database) =>

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../test/helpers/cli.ts';
+import { runCliInProcess } from '../../test/helpers/cli.ts';
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
@@ -55,7 +55,7 @@ afterAll(() => {
 
 describe('contactpoint shield and keys', () => {
   it('sets, lists and clears a shield, audited under the operator’s name', async () => {
-    const set = await runCli(
+    const set = await runCliInProcess(
       [
         'shield',
         'set',
@@ -72,14 +72,14 @@ describe('contactpoint shield and keys', () => {
     expect(set.code, set.stderr).toBe(0);
     expect(set.stdout).toContain(`${contactPointId}  shielded (risk_to_child), review by 2027-01-15`);
 
-    const due = await runCli(
+    const due = await runCliInProcess(
       ['shield', 'due', '--la', '999', '--within', '60', '--operator', 'Olive Operator'],
       env,
     );
     expect(due.code, due.stderr).toBe(0);
     expect(due.stdout).toMatch(new RegExp(`2027-01-15\\s+${contactPointId}\\s+risk_to_child`));
 
-    const refused = await runCli(
+    const refused = await runCliInProcess(
       [
         'shield',
         'set',
@@ -95,10 +95,10 @@ describe('contactpoint shield and keys', () => {
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('within 12 months');
-    const noOperator = await runCli(['shield', 'clear', contactPointId], env);
+    const noOperator = await runCliInProcess(['shield', 'clear', contactPointId], env);
     expect(noOperator.code).not.toBe(0);
 
-    const status = await runCli(['keys', 'status'], env);
+    const status = await runCliInProcess(['keys', 'status'], env);
     expect(status.stdout).toMatch(/child_address\s+k1=1\s+hashed: h1=1/);
     const rotating = {
       ...env,
@@ -108,20 +108,23 @@ describe('contactpoint shield and keys', () => {
       FIELD_HMAC_KEYS: `h1:${HMAC},h2:${HMAC2}`,
       FIELD_HMAC_ACTIVE_KEY: 'h2',
     };
-    const rotated = await runCli(['keys', 'rotate', '--batch-size', '1'], rotating);
+    const rotated = await runCliInProcess(['keys', 'rotate', '--batch-size', '1'], rotating);
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(rotated.stdout).toMatch(/child_address\s+re-sealed 1\s+re-hashed 1/);
-    expect((await runCli(['keys', 'status'], rotating)).stdout).toMatch(
+    expect((await runCliInProcess(['keys', 'status'], rotating)).stdout).toMatch(
       /child_address\s+k2=1\s+hashed: h2=1/,
     );
 
-    const cleared = await runCli(['shield', 'clear', contactPointId, '--operator', 'Olive Operator'], {
-      ...env,
-      FIELD_ENCRYPTION_KEYS: `k2:${K2}`,
-      FIELD_ENCRYPTION_ACTIVE_KEY: 'k2',
-      FIELD_HMAC_KEY: '',
-      FIELD_HMAC_KEYS: `h2:${HMAC2}`,
-    });
+    const cleared = await runCliInProcess(
+      ['shield', 'clear', contactPointId, '--operator', 'Olive Operator'],
+      {
+        ...env,
+        FIELD_ENCRYPTION_KEYS: `k2:${K2}`,
+        FIELD_ENCRYPTION_ACTIVE_KEY: 'k2',
+        FIELD_HMAC_KEY: '',
+        FIELD_HMAC_KEYS: `h2:${HMAC2}`,
+      },
+    );
     expect(cleared.code, cleared.stderr).toBe(0);
     expect(cleared.stdout).toContain('not shielded');
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../test/helpers/cli.ts';
+import { runCliInProcess } from '../../test/helpers/cli.ts';
 import { openTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
 import type { Actor } from '../access/access.model.ts';
 import type { DedupeRequest } from './dedupe.ts';
@@ -193,10 +193,10 @@ describe('contactpoint dedupe', () => {
   }, 120_000);
 
   it('needs a named operator and a reason before it reads anything', async () => {
-    const noOperator = await runCli(['dedupe', '--reason', 'data-quality']);
+    const noOperator = await runCliInProcess(['dedupe', '--reason', 'data-quality']);
     expect(noOperator.code).not.toBe(0);
     expect(noOperator.stderr).toContain('--operator');
-    const noReason = await runCli(['dedupe', '--operator', 'Dana Datamanager']);
+    const noReason = await runCliInProcess(['dedupe', '--operator', 'Dana Datamanager']);
     expect(noReason.code).not.toBe(0);
     expect(noReason.stderr).toContain('--reason');
   }, 60_000);

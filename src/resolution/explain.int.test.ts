@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCli } from '../../test/helpers/cli.ts';
+import { runCliInProcess } from '../../test/helpers/cli.ts';
 import { openTestDatabase, testEngine, type TestDatabase } from '../../test/helpers/database.ts';
 import { databaseUrlFor } from '../../test/helpers/postgres-admin.ts';
 import type { Actor } from '../access/access.model.ts';
@@ -134,7 +134,7 @@ describe('match explain', () => {
 
 describe('contactpoint match explain', () => {
   it('prints the waterfall, masks a shielded address, and fails in one line for an unknown id', async () => {
-    // The command runs in a process of its own; the embedded engine allows one process per data folder.
+    // The embedded engine allows one opener of a data folder, so the test closes it for the command.
     let env: NodeJS.ProcessEnv;
     let cli: TestDatabase | null = null;
     let dataDir: string | null = null;
@@ -163,7 +163,7 @@ describe('contactpoint match explain', () => {
       });
       if (dataDir !== null) await cli.close();
       const args = ['match', 'explain', a.contactPointId, b.contactPointId, '--operator', 'Dana Datamanager'];
-      const ok = await runCli([...args, '--reason', 'data-quality'], env);
+      const ok = await runCliInProcess([...args, '--reason', 'data-quality'], env);
       expect(ok.code, ok.stderr).toBe(0);
       expect(ok.stdout).toContain(`${a.contactPointId} and ${b.contactPointId}`);
       expect(ok.stdout).toMatch(/forename\s+.+[+-]\d+\.\d\d\s+"amelia" vs "amelia"/);
@@ -171,9 +171,9 @@ describe('contactpoint match explain', () => {
       expect(ok.stdout).toContain('"12 quillon crescent" vs "(shielded)"');
       expect(ok.stdout).not.toMatch(/"12 quillon crescent" vs "12 quillon crescent"/);
 
-      const noReason = await runCli(args, env);
+      const noReason = await runCliInProcess(args, env);
       expect(noReason.code).not.toBe(0);
-      const unknown = await runCli(
+      const unknown = await runCliInProcess(
         [
           'match',
           'explain',

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../test/helpers/cli.ts';
+import { runCliInProcess } from '../../test/helpers/cli.ts';
 import { fullChild, seedReferenceData } from '../children/child.test-support.ts';
 import { londonDate } from '../children/child.validation.ts';
 import { loadConfig } from '../config.ts';
@@ -556,29 +556,32 @@ describe('contactpoint review', () => {
 
   it('lists, shows and decides as the operator, a shielded pair only as its LA’s shielder', async () => {
     const operator = ['--operator', 'Olive Operator'];
-    const list = await runCli(['review', 'list', ...operator], env);
+    const list = await runCliInProcess(['review', 'list', ...operator], env);
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toMatch(new RegExp(`^\\s*${reviewId}\\s`, 'm'));
     expect(list.stdout).not.toMatch(new RegExp(`^\\s*${shieldedReviewId}\\s`, 'm'));
 
-    const show = await runCli(['review', 'show', String(reviewId), ...operator], env);
+    const show = await runCliInProcess(['review', 'show', String(reviewId), ...operator], env);
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toContain('surname');
     expect(show.stdout).toContain('postcode=SW1A 1AA');
 
-    const neither = await runCli(['review', 'decide', String(reviewId), '--reason', 'x', ...operator], env);
+    const neither = await runCliInProcess(
+      ['review', 'decide', String(reviewId), '--reason', 'x', ...operator],
+      env,
+    );
     expect(neither.code).toBe(2);
-    const decided = await runCli(
+    const decided = await runCliInProcess(
       ['review', 'decide', String(reviewId), '--link', '--reason', 'Same child', ...operator],
       env,
     );
     expect(decided.code, decided.stderr).toBe(0);
     expect(decided.stdout).toContain(`review ${reviewId}: linked`);
 
-    const hidden = await runCli(['review', 'show', String(shieldedReviewId), ...operator], env);
+    const hidden = await runCliInProcess(['review', 'show', String(shieldedReviewId), ...operator], env);
     expect(hidden.code).toBe(1);
     expect(hidden.stderr).toContain('No review was found');
-    const asShielder = await runCli(
+    const asShielder = await runCliInProcess(
       [
         'review',
         'decide',
