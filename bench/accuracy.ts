@@ -359,7 +359,7 @@ async function resolutions(db: Kysely<Database>, ids: readonly number[]): Promis
 }
 
 /** How two truth children of one false merge are related, from children.csv. */
-function relation(a: Values | undefined, b: Values | undefined): string {
+export function relation(a: Values | undefined, b: Values | undefined): string {
   if (a === undefined || b === undefined) return 'unknown';
   if (a.twin_of === b.child_id || b.twin_of === a.child_id) return 'twins';
   if (a.household_id === b.household_id) return 'same household';
