@@ -22,6 +22,8 @@ alice alicia alys ali
 alison allison ali allie
 amanda mandy manda
 amelia millie milly amelka
+amy aimee amie
+annabel annabelle annabella bella belle
 andrew andy drew andre
 angela angie
 anne ann anna annie nan nancy
@@ -134,6 +136,7 @@ mary maria marie molly polly mae
 marion marian
 martin marty
 matilda tilly tillie mattie maud
+maximilian max maxim maks
 matthew matt matty mateusz matteo
 megan meg meghan
 melissa mel missy
@@ -147,7 +150,7 @@ nicholas nick nicky nico nikolai
 nicola nicole nicky nikki
 nigel nige
 oliver ollie olly
-olivia liv livvy ollie
+olivia liv livvy ollie livia oliwia
 oscar oskar ozzy
 patricia pat patty trish tricia
 patrick pat paddy
