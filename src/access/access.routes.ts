@@ -73,6 +73,7 @@ const tokenSchema = {
     id: { type: 'string' },
     userId: { type: 'string' },
     name: { type: 'string' },
+    sources: { type: 'array', items: { type: 'string' } },
     createdAt: { type: 'string', format: 'date-time' },
     createdBy: { type: ['string', 'null'] },
     lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
@@ -129,6 +130,7 @@ function tokenView(token: TokenView) {
     id: token.id,
     userId: token.userId,
     name: token.name,
+    sources: token.sources,
     createdAt: token.createdAt,
     createdBy: token.createdBy,
     lastUsedAt: token.lastUsedAt,
@@ -512,15 +514,24 @@ export async function registerAccessRoutes(app: FastifyInstance, deps: AccessRou
 
     const tokenManagers = { preHandler: [scope.authenticate, requireRole('la_management', 'data_manager')] };
 
-    scope.post<{ Body: { userId: string; name: string } }>(
+    scope.post<{ Body: { userId: string; name: string; sources: string[] } }>(
       '/api/tokens',
       {
         ...tokenManagers,
         schema: {
           body: {
             type: 'object',
-            required: ['userId', 'name'],
-            properties: { userId: uuid, name: { type: 'string', minLength: 1, maxLength: 100 } },
+            required: ['userId', 'name', 'sources'],
+            properties: {
+              userId: uuid,
+              name: { type: 'string', minLength: 1, maxLength: 100 },
+              sources: {
+                type: 'array',
+                minItems: 1,
+                maxItems: 50,
+                items: { type: 'string', maxLength: 64 },
+              },
+            },
           },
           response: {
             201: { type: 'object', properties: { token: tokenSchema, secret: { type: 'string' } } },

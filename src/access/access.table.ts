@@ -89,6 +89,8 @@ export interface ApiTokenTable {
   revoked_by: string | null;
   token_hash: string;
   name: string;
+  /** The feed sources the token may post; none for a token issued before tokens had them. */
+  sources: Defaulted<string[]>;
 }
 
 /** The access tables, spread into the application's `Database`. */

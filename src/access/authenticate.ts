@@ -5,12 +5,20 @@ import { AppError } from '../web/errors.ts';
 import type { Principal, Role } from './access.model.ts';
 import { csrfTokenFor, csrfTokenMatches } from './secrets.ts';
 import type { SessionService } from './session.service.ts';
-import type { TokenService } from './token.service.ts';
+import type { TokenGrant, TokenService } from './token.service.ts';
+
+/** The bearer token a request came with: which one, and the feed sources it may post. */
+export type RequestToken = Omit<TokenGrant, 'principal'>;
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by `app.authenticate`; null on routes that do not require it. */
     principal: Principal | null;
+    /**
+     * Set by `app.authenticate` when the caller came with a bearer token; null for a session. What a
+     * system account may do can be narrower than its role: each token names the sources it may post.
+     */
+    apiToken: RequestToken | null;
   }
   interface FastifyInstance {
     /**
@@ -89,17 +97,19 @@ export function registerAuthentication(
 ): SessionCookie {
   const cookie = sessionCookie(deps.access);
   app.decorateRequest('principal', null);
+  app.decorateRequest('apiToken', null);
 
   app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     if (header !== undefined) {
       const bearer = /^Bearer +(\S+)$/i.exec(header)?.[1];
-      const principal = bearer === undefined ? undefined : await deps.tokens.authenticate(bearer);
-      if (principal === undefined) {
+      const grant = bearer === undefined ? undefined : await deps.tokens.authenticate(bearer);
+      if (grant === undefined) {
         void reply.header('www-authenticate', 'Bearer');
         throw new AppError('UNAUTHENTICATED', 'The API token is not valid, or has been revoked');
       }
-      request.principal = principal;
+      request.principal = grant.principal;
+      request.apiToken = { tokenId: grant.tokenId, sources: grant.sources };
       return;
     }
     const token = sessionTokenOf(request, cookie);

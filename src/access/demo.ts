@@ -11,6 +11,7 @@ import { deleteSessionsOfUser } from './session.repository.ts';
 import { usernameKey } from './sign-in-name.ts';
 import { clearThrottle } from './throttle.repository.ts';
 import { totpUri } from './totp.ts';
+import { declaredSourceNames } from '../ingest/source-declaration.ts';
 import { deleteTokenByHash, insertToken } from './token.repository.ts';
 import {
   ensureLocalAuthority,
@@ -107,6 +108,8 @@ export async function seedDemoAccounts(deps: {
         await insertToken(trx, {
           userId: user.id,
           name: 'demo',
+          // Demo mode only: the published token may post every declared source.
+          sources: declaredSourceNames(),
           tokenHash: sha256Hex(DEMO_FEED_TOKEN),
           createdBy: null,
           at: now,

@@ -6,6 +6,8 @@ export interface TokenRecord {
   readonly id: string;
   readonly userId: string;
   readonly name: string;
+  /** The feed sources it may post, in name order. */
+  readonly sources: readonly string[];
   readonly createdAt: Date;
   readonly createdBy: string | null;
   readonly lastUsedAt: Date | null;
@@ -17,6 +19,7 @@ function toRecord(row: {
   id: string;
   user_id: string;
   name: string;
+  sources: string[];
   created_at: Date;
   created_by: string | null;
   last_used_at: Date | null;
@@ -27,6 +30,7 @@ function toRecord(row: {
     id: row.id,
     userId: row.user_id,
     name: row.name,
+    sources: row.sources,
     createdAt: row.created_at,
     createdBy: row.created_by,
     lastUsedAt: row.last_used_at,
@@ -39,6 +43,7 @@ const COLUMNS = [
   'id',
   'user_id',
   'name',
+  'sources',
   'created_at',
   'created_by',
   'last_used_at',
@@ -49,13 +54,21 @@ const COLUMNS = [
 /** Undefined when the account already has a live token of that name. */
 export async function insertToken(
   db: Executor,
-  token: { userId: string; name: string; tokenHash: string; createdBy: string | null; at: Date },
+  token: {
+    userId: string;
+    name: string;
+    sources: readonly string[];
+    tokenHash: string;
+    createdBy: string | null;
+    at: Date;
+  },
 ): Promise<TokenRecord | undefined> {
   const row = await db
     .insertInto('api_token')
     .values({
       user_id: token.userId,
       name: token.name,
+      sources: [...token.sources],
       token_hash: token.tokenHash,
       created_by: token.createdBy,
       created_at: token.at,

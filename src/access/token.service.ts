@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AccessConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
+import { declaredSourceNames } from '../ingest/source-declaration.ts';
 import type { Actor, Principal, User } from './access.model.ts';
 import { AccessError } from './access.errors.ts';
 import { actorOf, userTarget, type AccessAudit } from './access-audit.ts';
@@ -30,6 +31,13 @@ const TOUCH_AFTER_MS = 60_000;
 
 export type TokenView = TokenRecord;
 
+/** What a bearer token proves: the system account, which token it was, and what it may post. */
+export interface TokenGrant {
+  readonly principal: Principal;
+  readonly tokenId: string;
+  readonly sources: readonly string[];
+}
+
 export interface TokenServiceDeps {
   readonly db: Kysely<Database>;
   readonly config: { readonly access: AccessConfig };
@@ -55,6 +63,34 @@ function assertManagesFeed(actor: Actor, account: User): void {
   throw new AccessError('NOT_FOUND', 'No such account');
 }
 
+/**
+ * The sources a new token may post: one or more, each declared. A token is issued for named
+ * sources rather than all of them so that a leaked one cannot post rows of a source it was never
+ * meant for, whose precedence may override a child's name or date of birth. Checked as unknown
+ * because an HTTP body reaches here as the caller sent it.
+ */
+function grantedSources(given: unknown): string[] {
+  const declared = declaredSourceNames();
+  const names = Array.isArray(given)
+    ? given.map((name: unknown) => (typeof name === 'string' ? name.trim() : ''))
+    : [];
+  if (names.length === 0 || names.includes('')) {
+    throw new AccessError(
+      'INVALID_INPUT',
+      `Name one or more feed sources the token may post (declared: ${declared.join(', ')})`,
+    );
+  }
+  const undeclared = [...new Set(names.filter((name) => !declared.includes(name)))];
+  if (undeclared.length > 0) {
+    const quoted = undeclared.map((name) => `"${name.slice(0, 64)}"`).join(', ');
+    throw new AccessError(
+      'INVALID_INPUT',
+      `No feed source is declared as ${quoted} (declared: ${declared.join(', ')})`,
+    );
+  }
+  return [...new Set(names)].sort();
+}
+
 export function createTokenService(deps: TokenServiceDeps) {
   const { db, clock, audit } = deps;
   const rules = deps.config.access;
@@ -73,11 +109,12 @@ export function createTokenService(deps: TokenServiceDeps) {
     /** A new token; the secret is returned here once and cannot be recovered later. */
     async create(
       actor: Actor,
-      input: { userId: string; name: string },
+      input: { userId: string; name: string; sources: readonly string[] },
     ): Promise<{ token: TokenView; secret: string }> {
       const name = input.name.trim();
       if (name === '' || name.length > 100)
         throw new AccessError('INVALID_INPUT', 'Name the token (up to 100 characters)');
+      const sources = grantedSources(input.sources);
       const account = await feedAccount(actor, input.userId);
       if (account.status !== 'active') throw new AccessError('INVALID_INPUT', 'The account is not active');
       const secret = `${PREFIX}${randomToken()}`;
@@ -85,6 +122,7 @@ export function createTokenService(deps: TokenServiceDeps) {
         const created = await insertToken(trx, {
           userId: account.id,
           name,
+          sources,
           tokenHash: sha256Hex(secret),
           createdBy: actor.kind === 'user' ? actor.principal.userId : null,
           at: clock(),
@@ -97,7 +135,7 @@ export function createTokenService(deps: TokenServiceDeps) {
             action: 'token.create',
             outcome: 'success',
             target: userTarget(account.id),
-            details: { tokenId: created.id, name },
+            details: { tokenId: created.id, name, sources },
           },
         ]);
         return created;
@@ -132,7 +170,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     },
 
     /** The system account behind a bearer token, or undefined if the token is unknown, revoked, or its account unusable. */
-    async authenticate(bearer: string): Promise<Principal | undefined> {
+    async authenticate(bearer: string): Promise<TokenGrant | undefined> {
       if (!BEARER_TOKEN.test(bearer)) return undefined;
       // Looked up by its SHA-256: comparing hashes leaks nothing useful about the token through timing.
       const token = await findTokenByHash(db, sha256Hex(bearer));
@@ -152,7 +190,7 @@ export function createTokenService(deps: TokenServiceDeps) {
           await recordActivity(trx, account.id, now);
         });
       }
-      return principalOf(account, 'token');
+      return { principal: principalOf(account, 'token'), tokenId: token.id, sources: token.sources };
     },
   };
 }

@@ -75,7 +75,14 @@ describe('contactpoint users', () => {
       'feed',
     ]);
     expect(feed.code, feed.stderr).toBe(0);
-    const token = await users(['token', 'national-pupil-feed', '--name', 'nightly']);
+    const token = await users([
+      'token',
+      'national-pupil-feed',
+      '--name',
+      'nightly',
+      '--source',
+      'school_census',
+    ]);
     expect(token.code, token.stderr).toBe(0);
     expect(token.stdout).toMatch(/secret \(shown once; .*\): cpt_[A-Za-z0-9_-]{43}/);
   }, 60_000);

@@ -6,6 +6,7 @@ import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 import { createServices, type Services } from '../services.ts';
 import { ORGANISATION_KINDS, ROLES, type Actor, type User } from './access.model.ts';
+import type { TokenView } from './token.service.ts';
 
 /** Operators act from the command line under their own login name, which the audit trail records. */
 function operator(): Actor {
@@ -34,6 +35,53 @@ function print(line: string): void {
 function describeUser(user: User): string {
   const where = user.localAuthority === null ? 'national' : `LA ${user.localAuthority}`;
   return `${user.id}  ${user.username.padEnd(32)} ${user.status.padEnd(9)} ${where.padEnd(9)} ${user.roles.join(',')}`;
+}
+
+function describeToken(token: TokenView): string {
+  const state = token.revokedAt === null ? 'live' : `revoked ${token.revokedAt.toISOString().slice(0, 10)}`;
+  const used = token.lastUsedAt === null ? 'never used' : `used ${token.lastUsedAt.toISOString()}`;
+  const sources = token.sources.length === 0 ? '(none: re-issue it)' : token.sources.join(',');
+  return `${token.id}  ${token.name.padEnd(24)} ${state.padEnd(18)} ${used.padEnd(29)} sources ${sources}`;
+}
+
+/** `--source a --source b` and `--source a,b` alike. */
+function sourceNames(given: readonly string[]): string[] {
+  return given
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}
+
+/**
+ * What `users token` does once it has the services, apart from opening the database so that a test
+ * can drive it on its own. Returns the lines to print.
+ */
+export async function issueToken(
+  access: Services['access'],
+  actor: Actor,
+  username: string,
+  options: { name: string; source: readonly string[] },
+): Promise<string[]> {
+  const user = await access.users.getByUsername(actor, username);
+  const { token, secret } = await access.tokens.create(actor, {
+    userId: user.id,
+    name: options.name,
+    sources: sourceNames(options.source),
+  });
+  return [
+    `token ${token.id} "${token.name}" for ${user.username}, to post ${token.sources.join(', ')}`,
+    `secret (shown once; send it as Authorization: Bearer ...): ${secret}`,
+  ];
+}
+
+/** What `users tokens` prints, as `issueToken` is to `users token`. */
+export async function listTokenLines(
+  access: Services['access'],
+  actor: Actor,
+  username: string,
+): Promise<string[]> {
+  const user = await access.users.getByUsername(actor, username);
+  return (await access.tokens.list(actor, user.id)).map(describeToken);
 }
 
 export function usersCommand(): Command {
@@ -145,14 +193,28 @@ export function usersCommand(): Command {
 
   users
     .command('token <username>')
-    .description('issue an API token to a system (feed) account; the token is shown once')
+    .description(
+      'issue an API token to a system (feed) account for the sources it may post; the token is shown once',
+    )
     .requiredOption('--name <name>', 'what the token is for, e.g. "nightly census upload"')
-    .action(async (username: string, options: { name: string }) =>
+    .addOption(
+      new Option(
+        '--source <name...>',
+        'a declared feed source the token may post (src/ingest/sources); repeat it or separate with commas',
+      ).makeOptionMandatory(),
+    )
+    .action(async (username: string, options: { name: string; source: string[] }) =>
       withServices(async (access, actor) => {
-        const user = await access.users.getByUsername(actor, username);
-        const { token, secret } = await access.tokens.create(actor, { userId: user.id, name: options.name });
-        print(`token ${token.id} "${token.name}" for ${user.username}`);
-        print(`secret (shown once; send it as Authorization: Bearer ...): ${secret}`);
+        for (const line of await issueToken(access, actor, username, options)) print(line);
+      }),
+    );
+
+  users
+    .command('tokens <username>')
+    .description("list a system (feed) account's API tokens and the sources each may post")
+    .action(async (username: string) =>
+      withServices(async (access, actor) => {
+        for (const line of await listTokenLines(access, actor, username)) print(line);
       }),
     );
 

@@ -97,6 +97,7 @@ beforeAll(async () => {
   const { secret } = await ctx.services.access.tokens.create(OPERATOR, {
     userId: feed.user.id,
     name: 'feed',
+    sources: ['nhs_demographics'],
   });
   feedHeaders = { authorization: `Bearer ${secret}` };
 

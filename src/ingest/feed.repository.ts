@@ -21,14 +21,17 @@ export function batchTarget(batchId: number): string {
 }
 
 /**
- * The batch with its counts if the trail shows `accountId` submitting it. source_batch does not
- * record a submitter; the trail does, for every submission (a repeat of a stored file included).
+ * The batch with its counts if it is of one of `sources` and the trail shows `accountId` submitting
+ * it. source_batch does not record a submitter; the trail does, for every submission (a repeat of a
+ * stored file included).
  */
 export async function findSubmittedBatch(
   db: Db,
   batchId: number,
-  accountId: string,
+  seenBy: { accountId: string; sources: readonly string[] },
 ): Promise<BatchCounts | undefined> {
+  const { accountId, sources } = seenBy;
+  if (sources.length === 0) return undefined;
   const batch = await db
     .selectFrom('source_batch')
     .select([
@@ -42,6 +45,7 @@ export async function findSubmittedBatch(
       'quarantined_count',
     ])
     .where('id', '=', batchId)
+    .where('source_name', 'in', sources)
     .where((eb) =>
       eb.exists(
         eb

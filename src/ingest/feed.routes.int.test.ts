@@ -14,6 +14,7 @@ import {
   type SignedInSession,
 } from '../access/test-support.ts';
 import { createApp } from '../app.ts';
+import { testUpn } from '../children/child.test-support.ts';
 import { createServices } from '../services.ts';
 import { badCheckDigit, NHS_HEADER, nhsRow, validNhsNumber } from './ingest.test-support.ts';
 
@@ -22,6 +23,12 @@ let practitioner: SignedInSession;
 let feedId: string;
 let feedToken: string;
 let otherFeedToken: string;
+/** The same account as feedToken, issued for another source. */
+let censusToken: string;
+
+async function issue(userId: string, name: string, sources: readonly string[]) {
+  return ctx.services.access.tokens.create(OPERATOR, { userId, name, sources });
+}
 
 async function feedAccount(username: string): Promise<{ id: string; token: string }> {
   const registered = await ctx.services.access.users.register(OPERATOR, {
@@ -31,10 +38,7 @@ async function feedAccount(username: string): Promise<{ id: string; token: strin
     localAuthority: ctx.la.code,
     roles: ['feed'],
   });
-  const { secret } = await ctx.services.access.tokens.create(OPERATOR, {
-    userId: registered.user.id,
-    name: 'batch upload',
-  });
+  const { secret } = await issue(registered.user.id, 'batch upload', ['nhs_demographics']);
   return { id: registered.user.id, token: secret };
 }
 
@@ -44,6 +48,7 @@ beforeAll(async () => {
   const feed = await feedAccount('camden-pds-extract');
   feedId = feed.id;
   feedToken = feed.token;
+  censusToken = (await issue(feedId, 'census upload', ['school_census'])).secret;
   otherFeedToken = (await feedAccount('camden-other-feed')).token;
 });
 afterAll(async () => {
@@ -74,6 +79,25 @@ async function feedAudits(actor: string) {
     .orderBy('at')
     .orderBy('seq')
     .execute();
+}
+
+/** Everything an import stages, counted. */
+async function staged() {
+  const db = ctx.database.db;
+  const count = async (table: 'source_batch' | 'feed_row' | 'quarantine') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    batches: await count('source_batch'),
+    rows: await count('feed_row'),
+    quarantined: await count('quarantine'),
+  };
 }
 
 async function storedRows(batchId: number) {
@@ -232,6 +256,77 @@ describe('POST /api/feeds/:source/batches', () => {
     expect(spooledFiles()).toEqual([]);
   });
 
+  it('refuses a source the token was not issued for with 403, unread, stores nothing, and audits the refusal', async () => {
+    const before = await staged();
+    const audited = (await feedAudits(feedId)).length;
+    let pulled = false;
+    const body = new Readable({
+      read() {
+        pulled = true;
+        this.push(GOOD_BATCH);
+        this.push(null);
+      },
+    });
+    const response = await post(body, {
+      headers: { ...bearer(censusToken), 'x-request-id': 'feed-req-forbidden' },
+    });
+    expect(response.statusCode, response.body).toBe(403);
+    expect(response.json()).toMatchObject({
+      error: {
+        code: 'FORBIDDEN',
+        message: 'This token was not issued for source "nhs_demographics" (it may post: school_census)',
+      },
+    });
+    expect(pulled).toBe(false);
+    expect(response.headers.connection).toBe('close');
+    expect(await staged()).toEqual(before);
+    expect(spooledFiles()).toEqual([]);
+    const refusals = (await feedAudits(feedId)).slice(audited);
+    expect(refusals).toEqual([
+      {
+        actor_type: 'system',
+        outcome: 'denied',
+        target: null,
+        request_id: 'feed-req-forbidden',
+        details: {
+          source: 'nhs_demographics',
+          problem: 'FORBIDDEN',
+          message: expect.stringContaining('not issued for source "nhs_demographics"') as string,
+          tokenId: expect.any(String) as string,
+        },
+      },
+    ]);
+  });
+
+  it("lets each of an account's tokens post the source it was issued for", async () => {
+    const census = await post(
+      csv([
+        'census_row_id,upn,legal_forename,middle_names,legal_surname,preferred_forename,preferred_surname,dob,gender,ncy,la_code,school_urn,school_name,postcode',
+        `C1,${testUpn(501)},Ann,,Smith,,,2015-01-01,F,5,202,100000,Camden Primary,NW1 1AA`,
+      ]),
+      { source: 'school_census', headers: bearer(censusToken) },
+    );
+    expect(census.statusCode, census.body).toBe(201);
+    expect(census.json()).toMatchObject({ source: 'school_census', rows: 1, accepted: 1 });
+    const nhs = await post(csv([NHS_HEADER, nhsRow(502)]));
+    expect(nhs.statusCode, nhs.body).toBe(201);
+    expect(nhs.json()).toMatchObject({ source: 'nhs_demographics', rows: 1, accepted: 1 });
+  });
+
+  it('refuses a token issued before tokens named their sources', async () => {
+    const { secret, token } = await issue(feedId, 'from before', ['nhs_demographics']);
+    await ctx.database.db.updateTable('api_token').set({ sources: [] }).where('id', '=', token.id).execute();
+    const before = await staged();
+    const response = await post(GOOD_BATCH, { headers: bearer(secret) });
+    expect(response.statusCode, response.body).toBe(403);
+    expect(response.json<{ error: { message: string } }>().error.message).toMatch(/may post no source/);
+    expect(await staged()).toEqual(before);
+    expect((await feedAudits(feedId)).at(-1)).toMatchObject({
+      outcome: 'denied',
+      details: { source: 'nhs_demographics', problem: 'FORBIDDEN', tokenId: token.id },
+    });
+  });
+
   it('answers an undeclared source with 404 naming the declared ones', async () => {
     const response = await post(GOOD_BATCH, { source: 'nhs_demographic' });
     expect(response.statusCode, response.body).toBe(404);
@@ -287,12 +382,15 @@ describe('POST /api/feeds/:source/batches', () => {
 });
 
 describe('GET /api/feeds/batches/:id', () => {
-  it("shows a batch only to the account that posted it, and never to a person's session", async () => {
+  it("shows a batch only to the account that posted it, through a token for its source, and never to a person's session", async () => {
     const posted = await post(csv([NHS_HEADER, nhsRow(401)]));
     const { batchId } = posted.json<{ batchId: number }>();
     const url = `/api/feeds/batches/${batchId}`;
     const other = await ctx.app.inject({ method: 'GET', url, headers: bearer(otherFeedToken) });
     expect(other.statusCode).toBe(404);
+    const otherSource = await ctx.app.inject({ method: 'GET', url, headers: bearer(censusToken) });
+    expect(otherSource.statusCode).toBe(404);
+    expect(otherSource.json()).toMatchObject({ error: { code: 'NOT_FOUND', message: 'No such batch' } });
     const person = await ctx.app.inject({ method: 'GET', url, headers: practitioner.headers });
     expect(person.statusCode).toBe(403);
     const missing = await ctx.app.inject({

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requirePrincipal, requireRole } from '../access/authenticate.ts';
 import { AppError, type ErrorCode } from '../web/errors.ts';
 import { FeedError, type FeedErrorCode } from './feed.errors.ts';
 import type { BatchCounts } from './feed.repository.ts';
-import type { FeedService } from './feed.service.ts';
+import type { FeedCaller, FeedService } from './feed.service.ts';
 
 export interface FeedRouteDeps {
   readonly feeds: FeedService;
@@ -14,7 +14,15 @@ const WEB_CODE: Record<FeedErrorCode, ErrorCode> = {
   NOT_FOUND: 'NOT_FOUND',
   INVALID_INPUT: 'BAD_REQUEST',
   TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FORBIDDEN: 'FORBIDDEN',
 };
+
+/** Refused before the body is read: the rest of it is not read either, so the connection cannot be reused. */
+const BODY_LEFT_UNREAD: ReadonlySet<FeedErrorCode> = new Set(['TOO_LARGE', 'FORBIDDEN']);
+
+function callerOf(request: FastifyRequest): FeedCaller {
+  return { account: requirePrincipal(request), token: request.apiToken };
+}
 
 const countsSchema = {
   type: 'object',
@@ -58,8 +66,9 @@ function countsView(batch: BatchCounts) {
 }
 
 /**
- * The feed API: a system account posts a batch of a declared source as CSV, and reads back the
- * counts of the batches it posted. People's sessions are refused: feeds come from systems.
+ * The feed API: a system account posts a batch of a declared source its token was issued for, as
+ * CSV, and reads back the counts of the batches it posted of those sources. People's sessions are
+ * refused: feeds come from systems.
  */
 export async function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDeps): Promise<void> {
   const { feeds } = deps;
@@ -67,8 +76,7 @@ export async function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDe
   await app.register((scope, _options, done) => {
     scope.setErrorHandler((error, _request, reply) => {
       if (!(error instanceof FeedError)) throw error;
-      // The rest of an oversized upload is not read: the connection cannot be reused.
-      if (error.code === 'TOO_LARGE') void reply.header('connection', 'close');
+      if (BODY_LEFT_UNREAD.has(error.code)) void reply.header('connection', 'close');
       throw new AppError(WEB_CODE[error.code], error.message);
     });
     scope.addHook('onSend', (_request, reply, payload, done) => {
@@ -104,7 +112,7 @@ export async function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDe
           throw new AppError('BAD_REQUEST', 'Send the batch as the request body, of type text/csv');
         }
         const length = request.headers['content-length'];
-        const submission = await feeds.submit(requirePrincipal(request), {
+        const submission = await feeds.submit(callerOf(request), {
           source: request.params.source,
           body: request.body,
           ...(length === undefined ? {} : { declaredBytes: Number(length) }),
@@ -131,7 +139,7 @@ export async function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDe
           response: { 200: countsSchema },
         },
       },
-      async (request) => countsView(await feeds.batch(requirePrincipal(request), request.params.id)),
+      async (request) => countsView(await feeds.batch(callerOf(request), request.params.id)),
     );
     done();
   });
