@@ -89,6 +89,22 @@ describe('twins', () => {
     ).toBe('link');
   });
 
+  it('keeps apart twins called by two short forms of one name (Alfie and Freddie)', () => {
+    const alfie = person({ ...JACK, forename: 'Alfie' });
+    expect(vetoFor(alfie, person({ ...JACK, forename: 'Freddie' }), null)?.rule).toBe('twins');
+    // A short form beside the name itself is one child.
+    expect(vetoFor(alfie, person({ ...JACK, forename: 'Alfred' }), null)).toBeNull();
+  });
+
+  it('never links a twin whose forename and surname both differ, on household details alone', () => {
+    const gabriela = person({ ...JACK, forename: 'Gabriela', surname: 'Monfold' });
+    const isabelle = person({ ...JACK, forename: 'Isabelle', surname: 'Brader' });
+    expect(vetoFor(gabriela, isabelle, null)?.rule).toBe('different-person-details');
+    // A double surname shortened to one part is the same surname.
+    const power = person({ ...JACK, forename: 'Ellis', surname: 'Power-Roxerstone' });
+    expect(vetoFor(power, person({ ...JACK, forename: 'Ellis', surname: 'Power' }), null)).toBeNull();
+  });
+
   it('reads a spelling as a name of its own from its frequency in the data, not as a typo', () => {
     const tahlia = person({ ...JACK, forename: 'Tahlia' });
     const thalia = person({ ...JACK, forename: 'Thalia' });

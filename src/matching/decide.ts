@@ -1,5 +1,5 @@
 import { distinctEstablishedNames } from './common-forenames.ts';
-import { areForenameVariants } from './forename-variants.ts';
+import { areForenameVariants, areVariantsOfOneName } from './forename-variants.ts';
 import { probabilityToWeight, type TermFrequencies } from './model.ts';
 import { spellingKey } from './spelling-key.ts';
 import type { MatchRecord } from './record.ts';
@@ -127,7 +127,7 @@ export function looksLikeTwins(a: MatchRecord, b: MatchRecord, frequencies: Term
   if (x === '' || y === '' || x === y) return false;
   // Twins are often named alike (Amelia and Amelie): two spellings that are each a name in their
   // own right are two names, not one name and its typo.
-  if (!areForenameVariants(x, y) && distinctEstablishedNames(x, y, frequencies)) return true;
+  if (!areVariantsOfOneName(x, y) && distinctEstablishedNames(x, y, frequencies)) return true;
   // Related names (Harry and Harrison, Teddy and Edward) may be one child under a nickname,
   // or twins: an identifier that disagrees, or a different sex, says which.
   if (!isTypo(x, y) && identifiersConflict(a, b)) return true;
@@ -197,10 +197,25 @@ function personDetailsDiffer(a: MatchRecord, b: MatchRecord, frequencies: TermFr
   if (namesSwapped(a, b) || shareAnIdentifier(a, b)) return false;
   const x = a.forename1;
   const y = b.forename1;
-  if (forenamesClearlyDiffer(x, y)) return datesOfBirthDiffer(a, b) || sameBirthdayOtherYear(a, b);
+  if (forenamesClearlyDiffer(x, y)) {
+    return datesOfBirthDiffer(a, b) || sameBirthdayOtherYear(a, b) || surnamesClearlyDiffer(a, b);
+  }
   if (!datesOfBirthDiffer(a, b)) return false;
   if (x === '' || y === '' || spellingKey(x) === spellingKey(y)) return false;
   return areForenameVariants(x, y) || distinctEstablishedNames(x, y, frequencies);
+}
+
+/**
+ * Neither surname is a typo, a close spelling or a part of the other (Power and Power-Roxerstone).
+ * With the forenames clearly different as well, nothing but the household says one person: a
+ * twin under another surname looks like this, as does a child in care placed in a household.
+ */
+function surnamesClearlyDiffer(a: MatchRecord, b: MatchRecord): boolean {
+  const x = a.surname;
+  const y = b.surname;
+  if (x.compact === '' || y.compact === '') return false;
+  if (x.parts.some((part) => y.parts.includes(part))) return false;
+  return forenamesClearlyDiffer(x.compact, y.compact);
 }
 
 function sameBirthdayOtherYear(a: MatchRecord, b: MatchRecord): boolean {

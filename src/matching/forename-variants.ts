@@ -198,6 +198,11 @@ yusuf yousef yusef yousuf
 zachary zach zack zak zac zakariya zakaria zachariah zechariah
 `;
 
+/** The first name of each group: the full name the others are short for or spell differently. */
+const HEADS: readonly string[] = GROUPS.trim()
+  .split('\n')
+  .map((line) => line.trim().split(/\s+/)[0] ?? '');
+
 function buildIndex(): ReadonlyMap<string, readonly number[]> {
   const index = new Map<string, number[]>();
   const lines = GROUPS.trim().split('\n');
@@ -238,4 +243,18 @@ export function areForenameVariants(a: string, b: string): boolean {
   if (ga === undefined || gb === undefined) return false;
   for (const g of ga) if (gb.includes(g)) return true;
   return false;
+}
+
+/**
+ * Variants of one name where one of the two is that name itself (Alfred and Alfie, Henry and
+ * Harry), or the same name spelt two ways. Two short forms of one name (Alfie and Freddie, both
+ * short for Alfred) are not: each is also given as a name in its own right, and twins may be
+ * called by them.
+ */
+export function areVariantsOfOneName(a: string, b: string): boolean {
+  if (a === b || spellingKey(a) === spellingKey(b)) return true;
+  const ga = groupsOf(a);
+  const gb = groupsOf(b);
+  if (ga === undefined || gb === undefined) return false;
+  return ga.some((g) => gb.includes(g) && (HEADS[g] === a || HEADS[g] === b));
 }
