@@ -5,6 +5,7 @@ import {
   deterministicMatch,
   forenamesClearlyDiffer,
   looksLikeTwins,
+  namesUnrelated,
   sameOtherIdentifier,
   thresholdsFromProbabilities,
   vetoFor,
@@ -96,13 +97,20 @@ describe('twins', () => {
     expect(vetoFor(alfie, person({ ...JACK, forename: 'Alfred' }), null)).toBeNull();
   });
 
-  it('never links a twin whose forename and surname both differ, on household details alone', () => {
+  it('tells when forename and surname both differ with nothing else but the household in common', () => {
     const gabriela = person({ ...JACK, forename: 'Gabriela', surname: 'Monfold' });
-    const isabelle = person({ ...JACK, forename: 'Isabelle', surname: 'Brader' });
-    expect(vetoFor(gabriela, isabelle, null)?.rule).toBe('different-person-details');
-    // A double surname shortened to one part is the same surname.
+    expect(namesUnrelated(gabriela, person({ ...JACK, forename: 'Isabelle', surname: 'Brader' }))).toBe(true);
+    // A name moved to the other field, a part of a double surname, or a shared identifier relate them.
+    expect(namesUnrelated(gabriela, person({ ...JACK, forename: 'Monfold', surname: 'Brader' }))).toBe(false);
     const power = person({ ...JACK, forename: 'Ellis', surname: 'Power-Roxerstone' });
-    expect(vetoFor(power, person({ ...JACK, forename: 'Ellis', surname: 'Power' }), null)).toBeNull();
+    expect(namesUnrelated(power, person({ ...JACK, forename: 'Elena', surname: 'Power' }))).toBe(false);
+    const withId = { ...JACK, otherIdentifier: '2493383' };
+    expect(
+      namesUnrelated(
+        person({ ...withId, forename: 'Gabriela', surname: 'Monfold' }),
+        person({ ...withId, forename: 'Isabelle', surname: 'Brader' }),
+      ),
+    ).toBe(false);
   });
 
   it('reads a spelling as a name of its own from its frequency in the data, not as a typo', () => {

@@ -197,25 +197,40 @@ function personDetailsDiffer(a: MatchRecord, b: MatchRecord, frequencies: TermFr
   if (namesSwapped(a, b) || shareAnIdentifier(a, b)) return false;
   const x = a.forename1;
   const y = b.forename1;
-  if (forenamesClearlyDiffer(x, y)) {
-    return datesOfBirthDiffer(a, b) || sameBirthdayOtherYear(a, b) || surnamesClearlyDiffer(a, b);
-  }
+  if (forenamesClearlyDiffer(x, y)) return datesOfBirthDiffer(a, b) || sameBirthdayOtherYear(a, b);
   if (!datesOfBirthDiffer(a, b)) return false;
   if (x === '' || y === '' || spellingKey(x) === spellingKey(y)) return false;
   return areForenameVariants(x, y) || distinctEstablishedNames(x, y, frequencies);
 }
 
-/**
- * Neither surname is a typo, a close spelling or a part of the other (Power and Power-Roxerstone).
- * With the forenames clearly different as well, nothing but the household says one person: a
- * twin under another surname looks like this, as does a child in care placed in a household.
- */
 function surnamesClearlyDiffer(a: MatchRecord, b: MatchRecord): boolean {
   const x = a.surname;
   const y = b.surname;
   if (x.compact === '' || y.compact === '') return false;
   if (x.parts.some((part) => y.parts.includes(part))) return false;
   return forenamesClearlyDiffer(x.compact, y.compact);
+}
+
+/** A name of one record appears, whichever field, among the other's names. */
+function shareAName(a: MatchRecord, b: MatchRecord): boolean {
+  const names = new Set([a.forename1, ...a.surname.parts].filter((n) => n !== ''));
+  return [b.forename1, ...b.surname.parts].some((n) => names.has(n));
+}
+
+/**
+ * Forename and surname both clearly different, no name shared in either field, and no identifier
+ * in common: only the household and the date of birth say one person. In an index of children
+ * that is a twin under another surname, or a child placed in a household; the index's resolution
+ * never links such a pair. (A general file, where whole names are sometimes replaced by mistake,
+ * leaves it to the score.)
+ */
+export function namesUnrelated(a: MatchRecord, b: MatchRecord): boolean {
+  return (
+    forenamesClearlyDiffer(a.forename1, b.forename1) &&
+    surnamesClearlyDiffer(a, b) &&
+    !shareAName(a, b) &&
+    !shareAnIdentifier(a, b)
+  );
 }
 
 function sameBirthdayOtherYear(a: MatchRecord, b: MatchRecord): boolean {

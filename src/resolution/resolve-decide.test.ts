@@ -186,6 +186,14 @@ describe('deciding a row against the index', () => {
     });
   });
 
+  it('never links a row whose forename and surname both differ from a child sharing only its household', () => {
+    const gabriela = { ...base, forename: 'Gabriela', surname: 'Monfold' };
+    const outcome = only(
+      decide([row({ ...base, forename: 'Isabelle', surname: 'Brader' })], [child('g', gabriela)]).outcomes,
+    );
+    expect(outcome).toMatchObject({ kind: 'new' });
+  });
+
   it('reviews a row that would take an NHS number another child holds', () => {
     const nhs = testNhsNumber(5);
     const holder = child('h', {

@@ -4,9 +4,11 @@ import { comparisonsFor, type ComparisonDefinition } from '../matching/compariso
 import {
   decidePair,
   forenamesClearlyDiffer,
+  namesUnrelated,
   thresholdsFromProbabilities,
   vetoFor,
   type Thresholds,
+  type Veto,
 } from '../matching/decide.ts';
 import {
   buildModel,
@@ -274,6 +276,31 @@ function decisive(best: Scored, contenders: readonly Scored[], thresholds: Thres
 /** log2 of the lead over the next contender: ten bits, odds of about 1,000 to 1. */
 const DECISIVE_LEAD = 10;
 
+const UNRELATED_NAMES: Veto = {
+  rule: 'different-person-details',
+  reason: 'forename and surname both clearly different: only the household and date of birth agree',
+};
+
+/** The engine's vetoes, and one more for an index of children: names wholly unrelated. */
+function indexVeto(a: MatchRecord, b: MatchRecord, matcher: Matcher): Veto | null {
+  return (
+    vetoFor(a, b, matcher.compiled.model.termFrequencies) ?? (namesUnrelated(a, b) ? UNRELATED_NAMES : null)
+  );
+}
+
+function decideIndexPair(
+  a: MatchRecord,
+  b: MatchRecord,
+  weight: number,
+  matcher: Matcher,
+): ReturnType<typeof decidePair> {
+  const { thresholds } = matcher;
+  const decided = decidePair(a, b, weight, thresholds, matcher.compiled.model.termFrequencies);
+  if (decided.veto !== null || !namesUnrelated(a, b)) return decided;
+  const decision = weight >= thresholds.reviewWeight ? 'review' : 'new';
+  return { decision, veto: UNRELATED_NAMES, deterministic: null };
+}
+
 function byWeight(a: Scored, b: Scored): number {
   return b.weight - a.weight || (a.child.childId < b.child.childId ? -1 : 1);
 }
@@ -304,13 +331,7 @@ function judgeRow(
       ...entry,
       weight: score.weight,
       probability: score.probability,
-      decision: decidePair(
-        record,
-        entry.record,
-        score.weight,
-        thresholds,
-        matcher.compiled.model.termFrequencies,
-      ),
+      decision: decideIndexPair(record, entry.record, score.weight, matcher),
     });
   }
   scored.sort(byWeight);
@@ -426,7 +447,7 @@ function groupNewRows(
     if (a === undefined || b === undefined) continue;
     pairsOf.push([i, j]);
     const { weight } = scorePair(compiled, a, b);
-    const decision = decidePair(a, b, weight, thresholds, compiled.model.termFrequencies);
+    const decision = decideIndexPair(a, b, weight, matcher);
     const sameIds = decision.veto === null && identifierRule(a, b) !== null;
     if (decision.decision === 'link' || sameIds) edges.push({ a: i, b: j, weight });
     else if (decision.decision === 'review' && decision.veto === null) uncertain.push([i, j]);
@@ -435,7 +456,7 @@ function groupNewRows(
     judge: (x, y) => {
       const a = records[x];
       const b = records[y];
-      if (a === undefined || b === undefined || vetoFor(a, b, compiled.model.termFrequencies))
+      if (a === undefined || b === undefined || indexVeto(a, b, matcher) !== null)
         return { weight: -Infinity, vetoed: true };
       return { weight: scorePair(compiled, a, b).weight - compiled.priorWeight, vetoed: false };
     },
