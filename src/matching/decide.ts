@@ -211,6 +211,16 @@ function surnamesClearlyDiffer(a: MatchRecord, b: MatchRecord): boolean {
   return forenamesClearlyDiffer(x.compact, y.compact);
 }
 
+/**
+ * Dates of birth that clearly differ (not a typo, not day and month swapped) with no identifier in
+ * common. A general file replaces dates by mistake, so offline linkage leaves this to the score; in
+ * an index of children it is a brother or sister, often given the same name (Muhammad, 2007 and
+ * 2012), and the index's resolution never links it.
+ */
+export function bornApart(a: MatchRecord, b: MatchRecord): boolean {
+  return datesOfBirthDiffer(a, b) && !shareAnIdentifier(a, b);
+}
+
 /** A name of one record appears, whichever field, among the other's names. */
 function shareAName(a: MatchRecord, b: MatchRecord): boolean {
   const names = new Set([a.forename1, ...a.surname.parts].filter((n) => n !== ''));

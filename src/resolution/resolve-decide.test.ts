@@ -194,6 +194,15 @@ describe('deciding a row against the index', () => {
     expect(outcome).toMatchObject({ kind: 'new' });
   });
 
+  it('never links a row to a child born on a clearly different date with no identifier in common', () => {
+    const older = { ...base, forename: 'Muhammad', dateOfBirth: '2007-12-07' };
+    const younger = row({ ...base, forename: 'Muhammad', dateOfBirth: '2012-03-03' });
+    expect(only(decide([younger], [child('m', older)]).outcomes)).toMatchObject({ kind: 'new' });
+    // A mistyped digit is still the same child.
+    const typo = row({ ...base, forename: 'Muhammad', dateOfBirth: '2007-12-01' });
+    expect(only(decide([typo], [child('m', older)]).outcomes)).toMatchObject({ kind: 'link', childId: 'm' });
+  });
+
   it('reviews a row that would take an NHS number another child holds', () => {
     const nhs = testNhsNumber(5);
     const holder = child('h', {

@@ -4,6 +4,7 @@ import { comparisonsFor, type ComparisonDefinition } from '../matching/compariso
 import {
   decidePair,
   forenamesClearlyDiffer,
+  bornApart,
   namesUnrelated,
   thresholdsFromProbabilities,
   vetoFor,
@@ -281,11 +282,20 @@ const UNRELATED_NAMES: Veto = {
   reason: 'forename and surname both clearly different: only the household and date of birth agree',
 };
 
-/** The engine's vetoes, and one more for an index of children: names wholly unrelated. */
+const BORN_APART: Veto = {
+  rule: 'different-person-details',
+  reason: 'dates of birth clearly different and no identifier in common: perhaps a brother or sister',
+};
+
+/** Rules an index of children adds to the engine's vetoes (see namesUnrelated and bornApart). */
+function childIndexVeto(a: MatchRecord, b: MatchRecord): Veto | null {
+  if (namesUnrelated(a, b)) return UNRELATED_NAMES;
+  if (bornApart(a, b)) return BORN_APART;
+  return null;
+}
+
 function indexVeto(a: MatchRecord, b: MatchRecord, matcher: Matcher): Veto | null {
-  return (
-    vetoFor(a, b, matcher.compiled.model.termFrequencies) ?? (namesUnrelated(a, b) ? UNRELATED_NAMES : null)
-  );
+  return vetoFor(a, b, matcher.compiled.model.termFrequencies) ?? childIndexVeto(a, b);
 }
 
 function decideIndexPair(
@@ -296,9 +306,10 @@ function decideIndexPair(
 ): ReturnType<typeof decidePair> {
   const { thresholds } = matcher;
   const decided = decidePair(a, b, weight, thresholds, matcher.compiled.model.termFrequencies);
-  if (decided.veto !== null || !namesUnrelated(a, b)) return decided;
-  const decision = weight >= thresholds.reviewWeight ? 'review' : 'new';
-  return { decision, veto: UNRELATED_NAMES, deterministic: null };
+  if (decided.veto !== null) return decided;
+  const veto = childIndexVeto(a, b);
+  if (veto === null) return decided;
+  return { decision: weight >= thresholds.reviewWeight ? 'review' : 'new', veto, deterministic: null };
 }
 
 function byWeight(a: Scored, b: Scored): number {
