@@ -318,6 +318,12 @@ function best<T>(
   receivedAt: Date | undefined,
   valueOf: (row: WaitingRow) => T | undefined,
 ): { row: WaitingRow; value: T } | undefined {
+  // Most groups are one row, which survives whatever its rank: no ranking to do.
+  const [only] = rows;
+  if (rows.length === 1 && only !== undefined) {
+    const value = valueOf(only);
+    return value === undefined ? undefined : { row: only, value };
+  }
   const candidates: { rank: number; receivedAt: Date; row: WaitingRow; value: T }[] = [];
   for (const row of rows) {
     const value = valueOf(row);

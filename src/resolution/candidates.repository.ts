@@ -14,9 +14,13 @@ export interface BlockingKeys {
   /** nameKey() of the surname and forename, as child_name.surname_key / forename_key. */
   readonly surnameKey: string | null;
   readonly forenameKey: string | null;
-  /** Normalised 'SW1A 1AA', and its keyed hash for shielded children's sealed addresses. */
+  /** Normalised 'SW1A 1AA'. */
   readonly postcode: string | null;
-  readonly postcodeHmac: string | null;
+  /**
+   * The postcode's keyed hash under every configured HMAC key, for a shielded child's sealed
+   * address: while a key rotation is half done, stored hashes are under either key.
+   */
+  readonly postcodeHmacs: readonly string[];
 }
 
 export interface RowCandidates {
@@ -26,15 +30,29 @@ export interface RowCandidates {
   sourceRecordChild: string | null;
 }
 
+interface Hit {
+  readonly rowId: number;
+  readonly childId: string;
+  /** Found by the row's own source record. */
+  readonly own: boolean;
+}
+
 /**
- * Candidate children for a whole chunk of rows in one statement: the rows go in as arrays
- * (unnest) and each blocking rule is a join on an indexed column, so the cost is one round trip
- * per chunk, never one per row. Merged-away and purged children are left out.
+ * Candidate children for a whole chunk of rows in two statements, whatever its size: the rows go
+ * in as arrays. Merged-away and purged children are left out. Each row's candidates are in child
+ * id order.
  *
  * Rules: the same source record; NHS number; UPN; date of birth with the surname key, or with the
  * forename key (a changed surname); surname and forename keys (a mistyped date of birth); postcode
  * with the surname key (a mistyped or missing date of birth), through the keyed hash for a
  * shielded child, whose postcode is sealed.
+ *
+ * The rules read the index entries their keys point at rather than joining whole tables, so a
+ * chunk's cost does not grow with the index (but see lookUpValues). The statements are shaped so
+ * that the planner has one sensible index for each lookup: the embedded engine gathers no
+ * statistics by itself, and a fresh PostgreSQL database has none until it is analysed, so the
+ * planner takes every partial index for empty and would as soon scan a whole one as probe the
+ * right one.
  */
 export async function findCandidates(
   db: Executor,
@@ -43,74 +61,139 @@ export async function findCandidates(
   const found = new Map<number, RowCandidates>();
   for (const row of rows) found.set(row.rowId, { childIds: new Set(), sourceRecordChild: null });
   if (rows.length === 0) return found;
+  const hits = [...(await probeEachRow(db, rows)), ...(await lookUpValues(db, rows))];
+  hits.sort((a, b) => a.rowId - b.rowId || (a.childId < b.childId ? -1 : a.childId > b.childId ? 1 : 0));
+  for (const hit of hits) {
+    const entry = found.get(hit.rowId);
+    if (entry === undefined) continue;
+    entry.childIds.add(hit.childId);
+    if (hit.own) entry.sourceRecordChild = hit.childId;
+  }
+  return found;
+}
+
+/**
+ * The rules whose lookups have an index of their own: per row (lateral), each an index probe. The
+ * checks on a candidate's names read all of that child's names through child_id (a bool_or over
+ * them), keeping the name indexes, partial on valid_to, out of the planner's reach there.
+ */
+async function probeEachRow(db: Executor, rows: readonly BlockingKeys[]): Promise<Hit[]> {
   const column = <T>(pick: (row: BlockingKeys) => T): T[] => rows.map(pick);
-  const { rows: hits } = await sql<{ row_id: number | string; child_id: string; rule: string }>`
+  const { rows: hits } = await sql<{ row_id: number | string; child_id: string; own: boolean }>`
     with input as (
       select * from unnest(
         ${column((r) => r.rowId)}::bigint[],
         ${column((r) => r.sourceName)}::text[],
         ${column((r) => r.sourceRecordId)}::text[],
-        ${column((r) => r.nhsNumber)}::text[],
-        ${column((r) => r.upn)}::text[],
         ${column((r) => r.dateOfBirth)}::date[],
         ${column((r) => r.surnameKey)}::text[],
         ${column((r) => r.forenameKey)}::text[],
-        ${column((r) => r.postcode)}::text[],
-        ${column((r) => r.postcodeHmac)}::text[]
-      ) as t(row_id, source_name, record_id, nhs, upn, dob, surname_key, forename_key, postcode, postcode_hmac)
+        ${column((r) => r.postcode)}::text[]
+      ) as t(row_id, source_name, record_id, dob, surname_key, forename_key, postcode)
     ),
     hit as (
-      select i.row_id, ci.child_id, 'source-record' as rule
+      select i.row_id, x.child_id, bool_or(x.own) as own
       from input i
-      join child_identifier ci
-        on ci.scheme = 'source_record' and ci.source_name = i.source_name and ci.value = i.record_id
-        and ci.valid_to is null
-      union all
-      select i.row_id, ci.child_id, 'identifier'
-      from input i
-      join child_identifier ci on ci.scheme = 'nhs_number' and ci.value = i.nhs and ci.valid_to is null
-      union all
-      select i.row_id, ci.child_id, 'identifier'
-      from input i
-      join child_identifier ci on ci.scheme = 'upn' and ci.value = i.upn and ci.valid_to is null
-      union all
-      select i.row_id, n.child_id, 'dob+surname'
-      from input i
-      join child_name n on n.surname_key = i.surname_key and n.valid_to is null
-      join child c on c.id = n.child_id and c.date_of_birth = i.dob
-      union all
-      select i.row_id, c.id, 'dob+forename'
-      from input i
-      join child c on c.date_of_birth = i.dob
-      join child_name n on n.child_id = c.id and n.forename_key = i.forename_key and n.valid_to is null
-      union all
-      select i.row_id, n.child_id, 'names'
-      from input i
-      join child_name n
-        on n.surname_key = i.surname_key and n.forename_key = i.forename_key and n.valid_to is null
-      union all
-      select i.row_id, a.child_id, 'postcode+surname'
-      from input i
-      join child_address a
-        on a.postcode_key = left(i.postcode, -2) and a.postcode = i.postcode and a.valid_to is null
-      join child_name n on n.child_id = a.child_id and n.surname_key = i.surname_key and n.valid_to is null
-      union all
-      select i.row_id, a.child_id, 'postcode+surname'
-      from input i
-      join child_address a on a.postcode_hmac = i.postcode_hmac and a.valid_to is null
-      join child_name n on n.child_id = a.child_id and n.surname_key = i.surname_key and n.valid_to is null
+      cross join lateral (
+        select ci.child_id, true as own
+        from child_identifier ci
+        where ci.scheme = 'source_record' and ci.source_name = i.source_name and ci.value = i.record_id
+          and ci.valid_to is null
+        union all
+        select c.id, false
+        from child c
+        where c.date_of_birth = i.dob
+          and (
+            select bool_or(n.valid_to is null and (n.surname_key = i.surname_key or n.forename_key = i.forename_key))
+            from child_name n
+            where n.child_id = c.id
+          )
+        union all
+        select n.child_id, false
+        from child_name n
+        where n.surname_key = i.surname_key and n.forename_key = i.forename_key and n.valid_to is null
+        union all
+        select a.child_id, false
+        from child_address a
+        where a.postcode_key = left(i.postcode, -2) and a.postcode = i.postcode and a.valid_to is null
+          and (
+            select bool_or(n.valid_to is null and n.surname_key = i.surname_key)
+            from child_name n
+            where n.child_id = a.child_id
+          )
+      ) x
+      group by i.row_id, x.child_id
     )
-    select distinct h.row_id, h.child_id, h.rule
+    select h.row_id, h.child_id, h.own
     from hit h
-    join child c on c.id = h.child_id
-    where c.merged_into is null and c.status <> 'purged'`.execute(db);
-  for (const hit of hits) {
-    const entry = found.get(Number(hit.row_id));
-    if (entry === undefined) continue;
-    entry.childIds.add(hit.child_id);
-    if (hit.rule === 'source-record') entry.sourceRecordChild = hit.child_id;
+    where ${live(sql.ref('h.child_id'))}`.execute(db);
+  return hits.map((hit) => ({ rowId: Number(hit.row_id), childId: hit.child_id, own: hit.own }));
+}
+
+/**
+ * The rules through NHS numbers, UPNs and postcode hashes: each of these columns is indexed only
+ * together with another partial index on the same condition, so the planner might probe the wrong
+ * one once per row. Asked once for all the chunk's values instead, at worst that is one pass over
+ * an index per chunk; the values are matched back to rows here.
+ */
+async function lookUpValues(db: Executor, rows: readonly BlockingKeys[]): Promise<Hit[]> {
+  const byNational = new Map<string, BlockingKeys[]>();
+  const byHash = new Map<string, BlockingKeys[]>();
+  const add = (map: Map<string, BlockingKeys[]>, key: string, row: BlockingKeys): void => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [row]);
+    else list.push(row);
+  };
+  for (const row of rows) {
+    if (row.nhsNumber !== null) add(byNational, `nhs_number|${row.nhsNumber}`, row);
+    if (row.upn !== null) add(byNational, `upn|${row.upn}`, row);
+    if (row.surnameKey !== null) for (const hmac of row.postcodeHmacs) add(byHash, hmac, row);
   }
-  return found;
+  if (byNational.size === 0 && byHash.size === 0) return [];
+  const values = [...new Set(rows.flatMap((r) => [r.nhsNumber, r.upn]).filter((v) => v !== null))];
+  const { rows: held } = await sql<{
+    child_id: string;
+    scheme: string;
+    value: string;
+    surnames: string[] | null;
+  }>`
+    select ci.child_id, ci.scheme, ci.value, null as surnames
+    from child_identifier ci
+    where ci.scheme in ('nhs_number', 'upn') and ci.valid_to is null and ci.value = any(${values}::text[])
+      and ${live(sql.ref('ci.child_id'))}
+    union all
+    select a.child_id, 'postcode_hmac', a.postcode_hmac,
+      (select array_agg(n.surname_key) filter (where n.valid_to is null) from child_name n where n.child_id = a.child_id)
+    from child_address a
+    where a.postcode_hmac = any(${[...byHash.keys()]}::text[]) and a.valid_to is null
+      and ${live(sql.ref('a.child_id'))}`.execute(db);
+  const hits: Hit[] = [];
+  for (const h of held) {
+    if (h.scheme === 'postcode_hmac') {
+      const surnames = new Set(h.surnames ?? []);
+      for (const row of byHash.get(h.value) ?? []) {
+        if (row.surnameKey !== null && surnames.has(row.surnameKey)) {
+          hits.push({ rowId: row.rowId, childId: h.child_id, own: false });
+        }
+      }
+    } else {
+      for (const row of byNational.get(`${h.scheme}|${h.value}`) ?? []) {
+        hits.push({ rowId: row.rowId, childId: h.child_id, own: false });
+      }
+    }
+  }
+  return hits;
+}
+
+/** The child is live (neither merged away nor purged): a primary-key probe per candidate. */
+function live(childId: ReturnType<typeof sql.ref>) {
+  // offset 0 keeps it a probe per candidate rather than a join the planner might answer by reading
+  // every child.
+  return sql<boolean>`exists (
+    select from child c
+    where c.id = ${childId} and c.merged_into is null and c.status <> 'purged'
+    offset 0
+  )`;
 }
 
 /** Decisions people have already made on these pairs (match_decision), by pair key. */

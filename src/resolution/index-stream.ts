@@ -1,7 +1,7 @@
 import type { Executor } from '../children/executor.ts';
 import { loadIndexRecords, type IndexRecord } from './index-records.ts';
 
-/** Children per page: small enough for one `in` list, large enough that round trips do not dominate. */
+/** Children per page: enough that round trips do not dominate, few enough to hold in memory at once. */
 export const INDEX_PAGE_SIZE = 2_000;
 
 /**

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AuditActor } from '../audit/audit.model.ts';
 import { recordAudit } from '../audit/audit.record.ts';
 import { nameKey } from '../children/search-keys.ts';
@@ -30,8 +30,8 @@ export interface ResolveDeps {
   readonly db: Kysely<Database>;
   /** The field-encrypting view (services' childDb): shielded rows are sealed and opened through it. */
   readonly childDb: Kysely<Database>;
-  /** For the keyed hash of a row's postcode, which is how a shielded child's sealed address is found. */
-  readonly cipher: Pick<FieldCipher, 'hmac'>;
+  /** For the keyed hashes of a row's postcode, which is how a shielded child's sealed address is found. */
+  readonly cipher: Pick<FieldCipher, 'hmacEveryKey'>;
 }
 
 export interface ResolveProgress {
@@ -69,7 +69,7 @@ export interface ResolveResult {
   readonly elapsedMs: number;
 }
 
-function blockingKeys(row: WaitingRow, cipher: Pick<FieldCipher, 'hmac'>): BlockingKeys {
+function blockingKeys(row: WaitingRow, cipher: Pick<FieldCipher, 'hmacEveryKey'>): BlockingKeys {
   const { fields } = row;
   const key = (value: string | undefined): string | null => {
     const folded = value === undefined ? '' : nameKey(value);
@@ -86,7 +86,9 @@ function blockingKeys(row: WaitingRow, cipher: Pick<FieldCipher, 'hmac'>): Block
     surnameKey: key(fields.surname),
     forenameKey: key(fields.forename),
     postcode,
-    postcodeHmac: postcode === null ? null : cipher.hmac('postcode', postcode),
+    // Every configured key's hash: while a key rotation is half done, a sealed address is hashed
+    // under either.
+    postcodeHmacs: postcode === null ? [] : cipher.hmacEveryKey('postcode', postcode),
   };
 }
 
@@ -147,6 +149,10 @@ export async function resolveBatch(
   let chunks = 0;
   for (;;) {
     const applied = await deps.childDb.transaction().execute(async (trx) => {
+      // A chunk's statements are index probes and bulk writes that run in milliseconds, but the
+      // planner, with no statistics on a freshly loaded index, can overestimate them enough to
+      // compile them first (PostgreSQL's JIT), which takes longer than running them.
+      await sql`set local jit = off`.execute(trx);
       const rows = await nextWaitingRows(trx, batchId, chunkSize);
       if (rows.length === 0) return null;
       const keys = rows.map((row) => blockingKeys(row, deps.cipher));
