@@ -12,12 +12,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import type { AuditEntryInput } from '../src/audit/audit.model.ts';
 import { AUDIT_CHAIN_COUNT, recordAudit, recordAudits } from '../src/audit/audit.record.ts';
 import { verifyAuditTrail } from '../src/audit/audit.verify.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../src/db/open.ts';
+import { adminQuery } from '../test/helpers/postgres-admin.ts';
 
 const { values } = parseArgs({
   options: {
@@ -146,19 +146,9 @@ async function onPglite(): Promise<void> {
   }
 }
 
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 async function onPostgres(adminUrl: string): Promise<void> {
   const name = `cp_bench_audit_${randomBytes(4).toString('hex')}`;
-  await admin(adminUrl, `create database ${name}`);
+  await adminQuery(adminUrl, `create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '', poolSize: maxWriters });
@@ -166,7 +156,7 @@ async function onPostgres(adminUrl: string): Promise<void> {
     await bench(database);
   } finally {
     await database.close();
-    await admin(adminUrl, `drop database if exists ${name} with (force)`);
+    await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
   }
 }
 

@@ -43,7 +43,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
-import pg from 'pg';
 import { withChildServices } from '../src/children/shield.command.ts';
 import { withFieldEncryption } from '../src/children/encryption.database.ts';
 import { createFieldCipher } from '../src/children/encryption.ts';
@@ -66,6 +65,8 @@ import { CHILDREN_FILE, TRUTH_FILE } from '../src/synth/truth.ts';
 import { typo } from '../src/synth/typos.ts';
 import type { Kysely } from 'kysely';
 import { readCsv, relation } from './accuracy.ts';
+import { adminQuery } from '../test/helpers/postgres-admin.ts';
+import { synthesiseFeeds } from './synthesise.ts';
 
 const { values } = parseArgs({
   options: {
@@ -132,16 +133,10 @@ async function main(): Promise<void> {
     values.duplicates === undefined ? Math.round(children / 100) : count('duplicates', values.duplicates);
   const examples = count('examples', values.examples);
   const adminUrl = process.env.DATABASE_URL === '' ? undefined : process.env.DATABASE_URL;
-  const feeds = fs.mkdtempSync(path.join(os.tmpdir(), 'contactpoint-bench-feeds-'));
+  const { folder: feeds, seconds: synthesised } = synthesiseFeeds(children, values.seed);
   try {
-    const started = performance.now();
-    execFileSync(
-      process.execPath,
-      ['bin/contactpoint.js', 'synth', '--children', String(children), '--seed', values.seed, '--out', feeds],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
     console.log(
-      `engine ${adminUrl === undefined ? 'pglite' : 'postgres'}; ${fmt(children)} children (seed ${values.seed}) synthesised in ${seconds(started).toFixed(1)} s`,
+      `engine ${adminUrl === undefined ? 'pglite' : 'postgres'}; ${fmt(children)} children (seed ${values.seed}) synthesised in ${synthesised.toFixed(1)} s`,
     );
     const options = { feeds, duplicates, examples };
     if (adminUrl === undefined) {
@@ -153,27 +148,17 @@ async function main(): Promise<void> {
       }
     } else {
       const name = `cp_bench_dedupe_${randomBytes(4).toString('hex')}`;
-      await admin(adminUrl, `create database ${name}`);
+      await adminQuery(adminUrl, `create database ${name}`);
       const url = new URL(adminUrl);
       url.pathname = `/${name}`;
       try {
         await bench({ ...options, env: { DATABASE_URL: url.toString() } });
       } finally {
-        await admin(adminUrl, `drop database if exists ${name} with (force)`);
+        await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
       }
     }
   } finally {
     fs.rmSync(feeds, { recursive: true, force: true });
-  }
-}
-
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
   }
 }
 

@@ -22,7 +22,6 @@
  * The import runs before the floor, so the peak RSS is the import's. PostgreSQL: a database of its
  * own, created from DATABASE_URL and dropped afterwards. Results are recorded in bench/README.md.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,6 +38,8 @@ import { importFeed } from '../src/ingest/import.ts';
 import { loadSourceDeclaration } from '../src/ingest/source-declaration.ts';
 import { resolveBatch } from '../src/resolution/resolve.ts';
 import { readCsv, reportAccuracy } from './accuracy.ts';
+import { adminQuery } from '../test/helpers/postgres-admin.ts';
+import { synthesiseFeeds } from './synthesise.ts';
 
 const { values } = parseArgs({
   options: {
@@ -213,26 +214,10 @@ async function importAll(database: DatabaseHandle, dir: string, dataDir: string)
   });
 }
 
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-const feeds = fs.mkdtempSync(path.join(os.tmpdir(), 'contactpoint-bench-feeds-'));
+const { folder: feeds, seconds: synthesised } = synthesiseFeeds(children, values.seed);
 try {
-  const started = performance.now();
-  execFileSync(
-    process.execPath,
-    ['bin/contactpoint.js', 'synth', '--children', String(children), '--seed', values.seed, '--out', feeds],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
   console.log(
-    `engine ${engine}; ${fmt(children)} children (seed ${values.seed}) synthesised in ${seconds(started).toFixed(1)} s\n`,
+    `engine ${engine}; ${fmt(children)} children (seed ${values.seed}) synthesised in ${synthesised.toFixed(1)} s\n`,
   );
 
   if (adminUrl === undefined) {
@@ -246,7 +231,7 @@ try {
     }
   } else {
     const name = `cp_bench_import_${randomBytes(4).toString('hex')}`;
-    await admin(adminUrl, `create database ${name}`);
+    await adminQuery(adminUrl, `create database ${name}`);
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
@@ -264,7 +249,7 @@ try {
         );
       }
     } finally {
-      await admin(adminUrl, `drop database if exists ${name} with (force)`);
+      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
     }
   }
   if (adminUrl === undefined && !values['skip-floor']) {

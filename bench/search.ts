@@ -29,7 +29,6 @@ import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { generate } from 'otplib';
-import pg from 'pg';
 import pino from 'pino';
 import type { Actor } from '../src/access/access.model.ts';
 import { sessionCookie } from '../src/access/authenticate.ts';
@@ -51,6 +50,7 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../src/db/open.ts';
 import { createServices, type Services } from '../src/services.ts';
+import { adminQuery } from '../test/helpers/postgres-admin.ts';
 
 const { values } = parseArgs({
   options: {
@@ -452,16 +452,6 @@ async function bench(database: DatabaseHandle, dataDir: string): Promise<void> {
   }
 }
 
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 console.error(
   `${os.cpus().length} CPUs, Node ${process.version}, load average ${os
     .loadavg()
@@ -481,7 +471,7 @@ if (engine === 'pglite') {
   const adminUrl = process.env.DATABASE_URL;
   if (adminUrl === undefined || adminUrl === '') throw new Error('--engine postgres needs DATABASE_URL');
   const name = `cp_bench_search_${randomBytes(4).toString('hex')}`;
-  await admin(adminUrl, `create database ${name}`);
+  await adminQuery(adminUrl, `create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '', poolSize });
@@ -489,6 +479,6 @@ if (engine === 'pglite') {
     await bench(database, os.tmpdir());
   } finally {
     await database.close();
-    await admin(adminUrl, `drop database if exists ${name} with (force)`);
+    await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
   }
 }
