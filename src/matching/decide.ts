@@ -221,6 +221,14 @@ export function bornApart(a: MatchRecord, b: MatchRecord): boolean {
   return datesOfBirthDiffer(a, b) && !shareAnIdentifier(a, b);
 }
 
+/** One record's forename is among the other's middle (or later) names: Lily Aria called Aria. */
+export function forenameIsOtherName(a: MatchRecord, b: MatchRecord): boolean {
+  return (
+    (a.forename1 !== '' && b.otherForenames.includes(a.forename1)) ||
+    (b.forename1 !== '' && a.otherForenames.includes(b.forename1))
+  );
+}
+
 /** A name of one record appears, whichever field, among the other's names. */
 function shareAName(a: MatchRecord, b: MatchRecord): boolean {
   const names = new Set([a.forename1, ...a.surname.parts].filter((n) => n !== ''));

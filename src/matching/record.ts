@@ -18,7 +18,7 @@ import type { FieldName } from './source-definition.ts';
 import { characterMask } from './string-similarity.ts';
 
 /** Raw field values for one person, as a source supplies them (any may be missing). */
-export type RawPerson = Partial<Record<FieldName, string>> & { postAdoption?: boolean };
+export type RawPerson = Partial<Record<FieldName, string>> & { postAdoption?: boolean; middleNames?: string };
 
 /**
  * One person's details normalised once, with everything a comparison or blocking key needs
@@ -28,6 +28,8 @@ export interface MatchRecord {
   forename: NormalisedName;
   /** First forename word: the one matched, nicknames included. */
   forename1: string;
+  /** The person's other given names: later forename words and middle names. */
+  otherForenames: readonly string[];
   forenameGroups: readonly number[];
   forenameCodes: readonly [string, string];
   /** The codes as small integers (0 for none): comparing them is cheaper than comparing text. */
@@ -107,6 +109,7 @@ export function prepareRecord(raw: RawPerson, dateFormat: string): MatchRecord {
   return {
     forename,
     forename1,
+    otherForenames: [...forename.parts.slice(1), ...normaliseName(raw.middleNames ?? '').parts],
     forenameGroups: forenameGroups(forename1),
     forenameCodes,
     forenameSounds: soundIds(forenameCodes),

@@ -48,7 +48,9 @@ export function rowName(row: WaitingRow): RowName | undefined {
   if (forenameKey === '' || surnameKey === '') return undefined;
   return {
     forename,
-    middleNames: present(row.fields.extra?.middle_names) ?? null,
+    // The school census calls them middle names, NHS demographics other given names.
+    middleNames:
+      present(row.fields.extra?.middle_names) ?? present(row.fields.extra?.other_given_names) ?? null,
     surname,
     forenameKey,
     surnameKey,

@@ -59,16 +59,18 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
     gender: string | null;
     date_of_birth: string | null;
     forename: string | null;
+    middle_names: string | null;
     surname: string | null;
     nhs_number: string | null;
     upn: string | null;
   }>`
     select c.id, c.contactpoint_id, c.shielded, c.post_adoption, c.responsible_la, c.status, c.gender,
-      c.date_of_birth, n.forename, n.surname, i.nhs_number, i.upn
+      c.date_of_birth, n.forename, n.middle_names, n.surname, i.nhs_number, i.upn
     from child c
     cross join lateral (
       select
         max(n.forename) filter (where n.kind = 'current' and n.valid_to is null) as forename,
+        max(n.middle_names) filter (where n.kind = 'current' and n.valid_to is null) as middle_names,
         max(n.surname) filter (where n.kind = 'current' and n.valid_to is null) as surname
       from child_name n
       where n.child_id = c.id
@@ -103,6 +105,7 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
     const raw: RawPerson = {
       forename: child.forename ?? '',
       surname: child.surname ?? '',
+      ...(child.middle_names === null ? {} : { middleNames: child.middle_names }),
       dateOfBirth: child.date_of_birth ?? '',
       gender: child.gender ?? '',
       postAdoption: child.post_adoption,

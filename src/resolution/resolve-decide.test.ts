@@ -203,6 +203,22 @@ describe('deciding a row against the index', () => {
     expect(only(decide([typo], [child('m', older)]).outcomes)).toMatchObject({ kind: 'link', childId: 'm' });
   });
 
+  it('asks about a row called by the child’s middle name instead of making a second child', () => {
+    const lily = child('l', { ...base, forename: 'Lily' });
+    const lilyIndexed = { ...lily, raw: { ...lily.raw, middleNames: 'Aria' } };
+    const aria = row({ ...base, forename: 'Aria' });
+    expect(only(decide([aria], [lilyIndexed]).outcomes)).toMatchObject({
+      kind: 'review',
+      reason: 'middle-name',
+    });
+    // Without the middle name on record, Aria beside Lily is a twin: a new child.
+    expect(
+      only(
+        decide([row({ ...base, forename: 'Aria' })], [child('l', { ...base, forename: 'Lily' })]).outcomes,
+      ),
+    ).toMatchObject({ kind: 'new' });
+  });
+
   it('reviews a row that would take an NHS number another child holds', () => {
     const nhs = testNhsNumber(5);
     const holder = child('h', {

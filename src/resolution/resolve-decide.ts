@@ -5,6 +5,7 @@ import {
   decidePair,
   forenamesClearlyDiffer,
   bornApart,
+  forenameIsOtherName,
   namesUnrelated,
   thresholdsFromProbabilities,
   vetoFor,
@@ -139,6 +140,8 @@ export function rowPerson(fields: NormalisedFields): RawPerson {
     if (value !== undefined) person[field] = value;
   }
   if (fields.postAdoption === true) person.postAdoption = true;
+  const middleNames = fields.extra?.middle_names ?? fields.extra?.other_given_names;
+  if (middleNames !== undefined) person.middleNames = middleNames;
   return person;
 }
 
@@ -282,6 +285,9 @@ const UNRELATED_NAMES: Veto = {
   reason: 'forename and surname both clearly different: only the household and date of birth agree',
 };
 
+const MIDDLE_NAME =
+  'the forename of one is a middle name of the other, everything else agreeing: one child called by a middle name, or twins';
+
 const BORN_APART: Veto = {
   rule: 'different-person-details',
   reason: 'dates of birth clearly different and no identifier in common: perhaps a brother or sister',
@@ -306,6 +312,11 @@ function decideIndexPair(
 ): ReturnType<typeof decidePair> {
   const { thresholds } = matcher;
   const decided = decidePair(a, b, weight, thresholds, matcher.compiled.model.termFrequencies);
+  // Called by a middle name, a child looks like its own twin. Only a person can tell the two
+  // apart, so the pair is asked about rather than left to make a second record of the child.
+  if (decided.veto?.rule === 'twins' && forenameIsOtherName(a, b) && weight >= thresholds.reviewWeight) {
+    return { decision: 'review', veto: null, deterministic: null, hold: MIDDLE_NAME };
+  }
   if (decided.veto !== null) return decided;
   const veto = childIndexVeto(a, b);
   if (veto === null) return decided;
@@ -412,9 +423,10 @@ function judgeRow(
   if (links.length > 1) return { kind: 'review', reason: 'ambiguous', pairs: [...links, ...band] };
   if (best !== undefined || band.length > 0) {
     const held = band.some((s) => s.decision.hold !== undefined);
+    const middleName = band.some((s) => s.decision.hold === MIDDLE_NAME);
     return {
       kind: 'review',
-      reason: held && best === undefined ? 'household-only' : 'review-band',
+      reason: middleName ? 'middle-name' : held && best === undefined ? 'household-only' : 'review-band',
       pairs: [...links, ...band],
     };
   }
