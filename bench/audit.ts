@@ -17,7 +17,7 @@ import { AUDIT_CHAIN_COUNT, recordAudit, recordAudits } from '../src/audit/audit
 import { verifyAuditTrail } from '../src/audit/audit.verify.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../src/db/open.ts';
-import { adminQuery } from '../test/helpers/postgres-admin.ts';
+import { adminQuery, databaseUrlFor } from '../test/helpers/postgres-admin.ts';
 
 const { values } = parseArgs({
   options: {
@@ -149,9 +149,8 @@ async function onPglite(): Promise<void> {
 async function onPostgres(adminUrl: string): Promise<void> {
   const name = `cp_bench_audit_${randomBytes(4).toString('hex')}`;
   await adminQuery(adminUrl, `create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '', poolSize: maxWriters });
+  const url = databaseUrlFor(adminUrl, name);
+  const database = await openDatabase({ databaseUrl: url, dataDir: '', poolSize: maxWriters });
   try {
     await bench(database);
   } finally {

@@ -65,7 +65,7 @@ import { CHILDREN_FILE, TRUTH_FILE } from '../src/synth/truth.ts';
 import { typo } from '../src/synth/typos.ts';
 import type { Kysely } from 'kysely';
 import { readCsv, relation } from './accuracy.ts';
-import { adminQuery } from '../test/helpers/postgres-admin.ts';
+import { adminQuery, databaseUrlFor } from '../test/helpers/postgres-admin.ts';
 import { synthesiseFeeds } from './synthesise.ts';
 
 const { values } = parseArgs({
@@ -149,10 +149,9 @@ async function main(): Promise<void> {
     } else {
       const name = `cp_bench_dedupe_${randomBytes(4).toString('hex')}`;
       await adminQuery(adminUrl, `create database ${name}`);
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
+      const url = databaseUrlFor(adminUrl, name);
       try {
-        await bench({ ...options, env: { DATABASE_URL: url.toString() } });
+        await bench({ ...options, env: { DATABASE_URL: url } });
       } finally {
         await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
       }

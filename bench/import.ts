@@ -38,7 +38,7 @@ import { importFeed } from '../src/ingest/import.ts';
 import { loadSourceDeclaration } from '../src/ingest/source-declaration.ts';
 import { resolveBatch } from '../src/resolution/resolve.ts';
 import { readCsv, reportAccuracy } from './accuracy.ts';
-import { adminQuery } from '../test/helpers/postgres-admin.ts';
+import { adminQuery, databaseUrlFor } from '../test/helpers/postgres-admin.ts';
 import { synthesiseFeeds } from './synthesise.ts';
 
 const { values } = parseArgs({
@@ -232,9 +232,8 @@ try {
   } else {
     const name = `cp_bench_import_${randomBytes(4).toString('hex')}`;
     await adminQuery(adminUrl, `create database ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+    const url = databaseUrlFor(adminUrl, name);
+    const database = await openDatabase({ databaseUrl: url, dataDir: '' });
     try {
       await importAll(database, feeds, os.tmpdir());
     } finally {
@@ -243,7 +242,7 @@ try {
     try {
       if (!values['skip-floor']) {
         const rows = await readFloorRows(feeds);
-        const s = await floorPostgres(url.toString(), rows);
+        const s = await floorPostgres(url, rows);
         console.log(
           `\nfloor (multi-row INSERT, ${fmt(FLOOR_INSERT_ROWS)} rows a statement): ${fmt(rows.length)} rows in ${s.toFixed(2)} s, ${perSecond(rows.length, s)} rows/s`,
         );

@@ -50,7 +50,7 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../src/db/open.ts';
 import { createServices, type Services } from '../src/services.ts';
-import { adminQuery } from '../test/helpers/postgres-admin.ts';
+import { adminQuery, databaseUrlFor } from '../test/helpers/postgres-admin.ts';
 
 const { values } = parseArgs({
   options: {
@@ -472,9 +472,8 @@ if (engine === 'pglite') {
   if (adminUrl === undefined || adminUrl === '') throw new Error('--engine postgres needs DATABASE_URL');
   const name = `cp_bench_search_${randomBytes(4).toString('hex')}`;
   await adminQuery(adminUrl, `create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '', poolSize });
+  const url = databaseUrlFor(adminUrl, name);
+  const database = await openDatabase({ databaseUrl: url, dataDir: '', poolSize });
   try {
     await bench(database, os.tmpdir());
   } finally {
