@@ -11,6 +11,8 @@ export interface BlockingKeys {
   readonly upn: string | null;
   /** 'YYYY-MM-DD' */
   readonly dateOfBirth: string | null;
+  /** The same day in the years a typist could have written instead (birthYearTypos). */
+  readonly birthYearTypos: readonly string[];
   /** nameKey() of the surname and forename, as child_name.surname_key / forename_key. */
   readonly surnameKey: string | null;
   readonly forenameKey: string | null;
@@ -43,9 +45,12 @@ interface Hit {
  * id order.
  *
  * Rules: the same source record; NHS number; UPN; date of birth with the surname key, or with the
- * forename key (a changed surname); surname and forename keys (a mistyped date of birth); postcode
- * with the surname key (a mistyped or missing date of birth), through the keyed hash for a
- * shielded child, whose postcode is sealed.
+ * forename key (a changed surname); surname and forename keys with a date of birth a typist could
+ * have mistyped into the row's (the same year, or the same day in a year one digit away), or none;
+ * postcode with the surname key (a mistyped or missing date of birth), through the keyed hash for a
+ * shielded child, whose postcode is sealed. Surname and forename alone would find hundreds of
+ * children per common name at national scale, every one of them loaded and scored, and any whose
+ * date of birth is further off is a sibling unless an identifier says otherwise.
  *
  * The rules read the index entries their keys point at rather than joining whole tables, so a
  * chunk's cost does not grow with the index (but see lookUpValues). The statements are shaped so
@@ -73,9 +78,11 @@ export async function findCandidates(
 }
 
 /**
- * The rules whose lookups have an index of their own: per row (lateral), each an index probe. The
- * checks on a candidate's names read all of that child's names through child_id (a bool_or over
- * them), keeping the name indexes, partial on valid_to, out of the planner's reach there.
+ * The rules whose lookups have an index of their own: per row (lateral), each an index probe.
+ * child_name carries its child's date of birth (kept by the database), so a date and a name key
+ * are one probe. The check on a postcode candidate's surname reads all of that child's names
+ * through child_id (a bool_or over them), keeping the name indexes, partial on valid_to, out of the
+ * planner's reach there.
  */
 async function probeEachRow(db: Executor, rows: readonly BlockingKeys[]): Promise<Hit[]> {
   const column = <T>(pick: (row: BlockingKeys) => T): T[] => rows.map(pick);
@@ -86,10 +93,11 @@ async function probeEachRow(db: Executor, rows: readonly BlockingKeys[]): Promis
         ${column((r) => r.sourceName)}::text[],
         ${column((r) => r.sourceRecordId)}::text[],
         ${column((r) => r.dateOfBirth)}::date[],
+        ${column((r) => r.birthYearTypos.join(','))}::text[],
         ${column((r) => r.surnameKey)}::text[],
         ${column((r) => r.forenameKey)}::text[],
         ${column((r) => r.postcode)}::text[]
-      ) as t(row_id, source_name, record_id, dob, surname_key, forename_key, postcode)
+      ) as t(row_id, source_name, record_id, dob, year_typos, surname_key, forename_key, postcode)
     ),
     hit as (
       select i.row_id, x.child_id, bool_or(x.own) as own
@@ -100,18 +108,28 @@ async function probeEachRow(db: Executor, rows: readonly BlockingKeys[]): Promis
         where ci.scheme = 'source_record' and ci.source_name = i.source_name and ci.value = i.record_id
           and ci.valid_to is null
         union all
-        select c.id, false
-        from child c
-        where c.date_of_birth = i.dob
-          and (
-            select bool_or(n.valid_to is null and (n.surname_key = i.surname_key or n.forename_key = i.forename_key))
-            from child_name n
-            where n.child_id = c.id
-          )
+        select n.child_id, false
+        from child_name n
+        where n.date_of_birth = i.dob and n.surname_key = i.surname_key and n.valid_to is null
+        union all
+        select n.child_id, false
+        from child_name n
+        where n.date_of_birth = i.dob and n.forename_key = i.forename_key and n.valid_to is null
         union all
         select n.child_id, false
         from child_name n
         where n.surname_key = i.surname_key and n.forename_key = i.forename_key and n.valid_to is null
+          and n.date_of_birth between date_trunc('year', i.dob)::date and (date_trunc('year', i.dob) + interval '1 year - 1 day')::date
+        union all
+        select n.child_id, false
+        from child_name n
+        where n.surname_key = i.surname_key and n.forename_key = i.forename_key and n.valid_to is null
+          and n.date_of_birth = any(string_to_array(i.year_typos, ',')::date[])
+        union all
+        select n.child_id, false
+        from child_name n
+        where i.dob is null
+          and n.surname_key = i.surname_key and n.forename_key = i.forename_key and n.valid_to is null
         union all
         select a.child_id, false
         from child_address a

@@ -13,6 +13,7 @@ import {
   rememberedDecisions,
   type BlockingKeys,
 } from './candidates.repository.ts';
+import { birthYearTypos } from './birth-year-typos.ts';
 import { loadIndexRecords } from './index-records.ts';
 import { newestModel, storeModel } from './model.repository.ts';
 import type { WaitingRow } from './outcome.ts';
@@ -69,7 +70,11 @@ export interface ResolveResult {
   readonly elapsedMs: number;
 }
 
-function blockingKeys(row: WaitingRow, cipher: Pick<FieldCipher, 'hmacEveryKey'>): BlockingKeys {
+function blockingKeys(
+  row: WaitingRow,
+  cipher: Pick<FieldCipher, 'hmacEveryKey'>,
+  latestYear: number,
+): BlockingKeys {
   const { fields } = row;
   const key = (value: string | undefined): string | null => {
     const folded = value === undefined ? '' : nameKey(value);
@@ -83,6 +88,7 @@ function blockingKeys(row: WaitingRow, cipher: Pick<FieldCipher, 'hmacEveryKey'>
     nhsNumber: fields.nhsNumber ?? null,
     upn: fields.upn ?? null,
     dateOfBirth: fields.dateOfBirth ?? null,
+    birthYearTypos: fields.dateOfBirth === undefined ? [] : birthYearTypos(fields.dateOfBirth, latestYear),
     surnameKey: key(fields.surname),
     forenameKey: key(fields.forename),
     postcode,
@@ -147,6 +153,7 @@ export async function resolveBatch(
   const chosen = await chooseModel(deps, batchId, waiting);
   let indexed = await countIndexedChildren(deps.db);
   let chunks = 0;
+  const latestYear = new Date().getUTCFullYear();
   for (;;) {
     const applied = await deps.childDb.transaction().execute(async (trx) => {
       // A chunk's statements are index probes and bulk writes that run in milliseconds, but the
@@ -155,7 +162,7 @@ export async function resolveBatch(
       await sql`set local jit = off`.execute(trx);
       const rows = await nextWaitingRows(trx, batchId, chunkSize);
       if (rows.length === 0) return null;
-      const keys = rows.map((row) => blockingKeys(row, deps.cipher));
+      const keys = rows.map((row) => blockingKeys(row, deps.cipher, latestYear));
       const candidates = await findCandidates(trx, keys);
       const childIds = new Set<string>();
       for (const found of candidates.values()) for (const id of found.childIds) childIds.add(id);
