@@ -35,6 +35,12 @@ export async function findLocalAuthority(db: Executor, code: string): Promise<Lo
   return row === undefined ? undefined : localAuthorityToDomain(row);
 }
 
+/** Every local authority's code: what a feed row's la_code is checked against. */
+export async function localAuthorityCodes(db: Executor): Promise<Set<string>> {
+  const rows = await db.selectFrom('local_authority').select('code').execute();
+  return new Set(rows.map((row) => row.code));
+}
+
 export async function insertSource(
   db: Executor,
   source: { readonly name: string; readonly kind: SourceKind; readonly description?: string },

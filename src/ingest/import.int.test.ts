@@ -1,10 +1,14 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { insertLocalAuthority } from '../children/reference.repository.ts';
 import { importFeed } from './import.ts';
 import { IngestError } from './ingest.errors.ts';
 import { badCheckDigit, NHS_HEADER, nhsRow, validNhsNumber, writeTempCsv } from './ingest.test-support.ts';
 import { dismissQuarantined, listQuarantine, retryQuarantined } from './quarantine.ts';
-import { loadSourceDeclaration } from './source-declaration.ts';
+import { loadSourceDeclaration, parseSourceDeclaration } from './source-declaration.ts';
 
 let database: TestDatabase;
 const source = loadSourceDeclaration('nhs_demographics');
@@ -221,5 +225,43 @@ describe('quarantine', () => {
       'feed.quarantine-retry success',
       'feed.quarantine-retry success',
     ]);
+  });
+});
+
+describe('post-adoption rows', () => {
+  it('quarantines one whose local authority is not known, and accepts it once the code is corrected', async () => {
+    await insertLocalAuthority(database.db, {
+      code: '383',
+      name: 'Leeds',
+      managementTeam: { name: 'Leeds ContactPoint team', phone: '0113 000 0000', email: 'cp@leeds.example' },
+    });
+    const declaration = {
+      name: 'adoptions',
+      kind: 'local',
+      id: 'ref',
+      fields: { forename: 'fn', surname: 'sn', dateOfBirth: 'dob' },
+      postAdoptionFlag: 'adopted',
+      extra: ['la_code'],
+    };
+    const sourcesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sources-'));
+    fs.writeFileSync(path.join(sourcesDir, 'adoptions.json'), JSON.stringify(declaration));
+    const adoptions = parseSourceDeclaration(declaration);
+    const file = writeTempCsv([
+      'ref,fn,sn,dob,adopted,la_code',
+      'A1,Ann,Lee,2015-02-11,yes,384',
+      'A2,Bo,Lee,2016-03-12,yes,383',
+    ]);
+    const imported = await importFeed(database.db, { source: adoptions, file, operator });
+    expect(imported).toMatchObject({ accepted: 1, quarantined: 1 });
+    const [unknown] = await listQuarantine(database.db, { batchId: imported.batchId });
+    expect(unknown).toMatchObject({ rule: 'post-adoption.la-unknown' });
+    expect(unknown?.reason).toMatch(/384/);
+    const retried = await retryQuarantined(database.db, {
+      id: unknown?.id ?? 0,
+      corrections: { la_code: '383' },
+      operator,
+      sourcesDir,
+    });
+    expect(retried.outcome).toBe('accepted');
   });
 });

@@ -5,6 +5,7 @@ import { parse, type Options as CsvOptions } from 'csv-parse';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { AuditActor } from '../audit/audit.model.ts';
 import { recordAudit } from '../audit/audit.record.ts';
+import { localAuthorityCodes } from '../children/reference.repository.ts';
 import type { Database } from '../db/schema.ts';
 import type { FeedRowTable, QuarantineTable } from './ingest.table.ts';
 import { IngestError } from './ingest.errors.ts';
@@ -174,6 +175,7 @@ export async function importFeed(db: Kysely<Database>, options: ImportOptions): 
       .execute();
   }
   const resumedAfter = await lastStoredRow(db, batch.id);
+  const knownLaCodes = source.postAdoptionFlag === null ? null : await localAuthorityCodes(db);
   const started = Date.now();
   let accepted = batch.accepted_count;
   let quarantined = batch.quarantined_count;
@@ -197,7 +199,7 @@ export async function importFeed(db: Kysely<Database>, options: ImportOptions): 
     const feedRows: Insertable<FeedRowTable>[] = [];
     const quarantineRows: Insertable<QuarantineTable>[] = [];
     for (const { rowNumber: number, raw } of pending) {
-      const result = validateRow(source, raw, options.today);
+      const result = validateRow(source, raw, options.today ?? new Date(), knownLaCodes);
       if (result.ok) {
         feedRows.push({
           batch_id: batch.id,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.record.ts';
+import { localAuthorityCodes } from '../children/reference.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { FIELD_NAMES, type FieldName } from '../matching/source-definition.ts';
 import { IngestError } from './ingest.errors.ts';
@@ -108,7 +109,8 @@ export async function retryQuarantined(
     const row = await openRow(trx, options.id);
     const source = loadSourceDeclaration(row.source_name, options.sourcesDir);
     const corrected = applyCorrections(source, row.corrected ?? row.raw, options.corrections);
-    const result = validateRow(source, corrected, options.today);
+    const knownLaCodes = source.postAdoptionFlag === null ? null : await localAuthorityCodes(trx);
+    const result = validateRow(source, corrected, options.today ?? new Date(), knownLaCodes);
     const actor = { type: 'operator', id: options.operator } as const;
     const details = {
       quarantineId: row.id,

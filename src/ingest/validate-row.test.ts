@@ -37,7 +37,7 @@ describe('source declarations', () => {
 
 describe('validateRow', () => {
   it('normalises a good row', () => {
-    const result = validateRow(nhs, row(nhsRow(1, { postcode: 'ng243ff' })), today);
+    const result = validateRow(nhs, row(nhsRow(1, { postcode: 'ng243ff' })), today, null);
     expect(result).toEqual({
       ok: true,
       recordId: 'P0000000001',
@@ -55,19 +55,19 @@ describe('validateRow', () => {
   });
 
   it('names the rule a row breaks, first problem first', () => {
-    const bad = validateRow(nhs, row(nhsRow(2, { nhs: badCheckDigit(validNhsNumber(2)) })), today);
+    const bad = validateRow(nhs, row(nhsRow(2, { nhs: badCheckDigit(validNhsNumber(2)) })), today, null);
     expect(rules(bad)[0]).toBe('nhs.check-digit');
-    const several = validateRow(nhs, row(nhsRow(3, { dob: '2015-02-30', postcode: 'XX' })), today);
+    const several = validateRow(nhs, row(nhsRow(3, { dob: '2015-02-30', postcode: 'XX' })), today, null);
     expect(rules(several)).toEqual(['date.invalid', 'postcode.format']);
-    const missing = validateRow(nhs, row(nhsRow(4, { dob: '' })), today);
+    const missing = validateRow(nhs, row(nhsRow(4, { dob: '' })), today, null);
     expect(rules(missing)[0]).toBe('required.dateOfBirth');
-    const future = validateRow(nhs, row(nhsRow(5, { dob: '2027-01-01' })), today);
+    const future = validateRow(nhs, row(nhsRow(5, { dob: '2027-01-01' })), today, null);
     expect(rules(future)[0]).toBe('date.future');
-    const format = validateRow(nhs, row(nhsRow(6, { dob: '01/02/2015' })), today);
+    const format = validateRow(nhs, row(nhsRow(6, { dob: '01/02/2015' })), today, null);
     expect(rules(format)[0]).toBe('date.format');
   });
 
-  it('quarantines a post-adoption row that gives no responsible local authority', () => {
+  it('quarantines a post-adoption row that gives no responsible local authority, or one not known', () => {
     const declaration = {
       name: 'adoptions',
       kind: 'local',
@@ -82,9 +82,11 @@ describe('validateRow', () => {
         source,
         { ref: 'A1', fn: 'Ann', sn: 'Lee', dob: '2015-02-11', adopted, la_code: la },
         today,
+        new Set(['383']),
       );
     expect(rules(adoption('yes', ''))).toEqual(['post-adoption.la-required']);
     expect(rules(adoption('yes', 'Leeds'))).toEqual(['post-adoption.la-required']);
+    expect(rules(adoption('yes', '999'))).toEqual(['post-adoption.la-unknown']);
     expect(adoption('yes', '383')).toMatchObject({ ok: true, fields: { postAdoption: true } });
     expect(adoption('', '')).toMatchObject({ ok: true, fields: { postAdoption: false } });
     expect(() => parseSourceDeclaration({ ...declaration, extra: [] })).toThrow(/la_code/);
@@ -92,7 +94,12 @@ describe('validateRow', () => {
 
   it("maps the source's gender codes and quarantines a code it does not declare", () => {
     const gender = (code: string) => {
-      const result = validateRow(nhs, row(nhsRow(7).replace(',Family7,1,', `,Family7,${code},`)), today);
+      const result = validateRow(
+        nhs,
+        row(nhsRow(7).replace(',Family7,1,', `,Family7,${code},`)),
+        today,
+        null,
+      );
       return result.ok ? result.fields.gender : rules(result)[0];
     };
     expect([gender('1'), gender('2'), gender('0'), gender('9')]).toEqual([

@@ -54,7 +54,16 @@ function isoDate(date: { y: number; m: number; d: number }): string {
  * and UPN check digits, postcode format, a gender code the source declares (normalised to female,
  * male, unknown or other). Every problem is reported, the first one names the rule.
  */
-export function validateRow(source: SourceDeclaration, raw: RowValues, today: Date = new Date()): RowResult {
+/**
+ * `knownLaCodes`: the local authorities the index knows (local_authority.code), which a
+ * post-adoption row's la_code must be one of; null for a source that flags no post-adoption rows.
+ */
+export function validateRow(
+  source: SourceDeclaration,
+  raw: RowValues,
+  today: Date,
+  knownLaCodes: ReadonlySet<string> | null,
+): RowResult {
   const problems: Problem[] = [];
   const fields: NormalisedFields = {};
   const recordId = clean(raw[source.idColumn]);
@@ -158,10 +167,16 @@ export function validateRow(source: SourceDeclaration, raw: RowValues, today: Da
   // A post-adoption record is created shielded, and a shielded record shows its local authority's
   // team in place of the child: without the authority it could be neither created nor found, so
   // the row waits in quarantine until someone supplies it.
-  if (postAdoption && !LA_CODE.test(extra[LA_CODE_COLUMN] ?? '')) {
+  const laCode = extra[LA_CODE_COLUMN] ?? '';
+  if (postAdoption && !LA_CODE.test(laCode)) {
     problems.push({
       rule: 'post-adoption.la-required',
       message: `a post-adoption record needs its responsible local authority's three-digit code (column ${LA_CODE_COLUMN})`,
+    });
+  } else if (postAdoption && !(knownLaCodes?.has(laCode) ?? false)) {
+    problems.push({
+      rule: 'post-adoption.la-unknown',
+      message: `a post-adoption record's local authority code ${laCode} (column ${LA_CODE_COLUMN}) is not a local authority ContactPoint knows`,
     });
   }
 
