@@ -190,37 +190,71 @@ export async function loadChildStates(trx: Executor, childIds: readonly string[]
   return [...states].map(([childId, state]) => ({ childId, ...state }));
 }
 
-/** Seeds the registry with the current holders of every identifier the rows give. */
+/**
+ * Seeds the registry with the current holders of every identifier the rows give.
+ *
+ * Each value is one probe of its unique index, the key's columns all given (a lateral subquery the
+ * planner may not flatten). Asked as "value = any(list)", a planner without statistics answers
+ * from the index's partial predicate alone and reads every NHS number or every record of the
+ * source, once per chunk: at 1,000,000 children that was most of a second a chunk.
+ */
 export async function loadHolders(trx: Executor, rows: readonly WaitingRow[]): Promise<IdentifierRegistry> {
   const registry = new IdentifierRegistry();
-  const national = new Set<string>();
+  const national = new Map<string, { scheme: 'nhs_number' | 'upn'; value: string }>();
   for (const row of rows) {
-    if (row.fields.nhsNumber) national.add(row.fields.nhsNumber);
-    if (row.fields.upn) national.add(row.fields.upn);
+    const { nhsNumber, upn } = row.fields;
+    if (nhsNumber) national.set(`nhs_number|${nhsNumber}`, { scheme: 'nhs_number', value: nhsNumber });
+    if (upn) national.set(`upn|${upn}`, { scheme: 'upn', value: upn });
   }
   if (national.size > 0) {
-    const held = await trx
-      .selectFrom('child_identifier')
-      .select(['scheme', 'value', 'child_id'])
-      .where('valid_to', 'is', null)
-      .where('scheme', 'in', [sql.lit('nhs_number'), sql.lit('upn')])
-      .where('value', '=', anyOf<string>([...national], 'text'))
-      .execute();
+    const keys = [...national.values()];
+    const { rows: held } = await sql<{ scheme: string; value: string; child_id: string }>`
+      select ci.scheme, ci.value, ci.child_id
+      from unnest(${arrayOf(
+        keys.map((k) => k.scheme),
+        'text',
+      )}, ${arrayOf(
+        keys.map((k) => k.value),
+        'text',
+      )})
+        as k(scheme, value)
+      cross join lateral (
+        select ci.scheme, ci.value, ci.child_id
+        from child_identifier ci
+        where ci.scheme in ('nhs_number', 'upn') and ci.valid_to is null
+          and ci.scheme = k.scheme and ci.value = k.value
+        offset 0
+      ) ci`.execute(trx);
     for (const h of held) {
       if (h.scheme === 'nhs_number' || h.scheme === 'upn') registry.claim(h.scheme, h.value, '', h.child_id);
     }
   }
-  const records = [...new Set(rows.map((r) => r.sourceRecordId))];
-  if (records.length > 0) {
-    const held = await trx
-      .selectFrom('child_identifier')
-      .select(['source_name', 'value', 'child_id'])
-      .where('valid_to', 'is', null)
-      // A literal scheme, so the planner matches the partial unique index on (source_name, value).
-      .where('scheme', '=', sql.lit('source_record'))
-      .where('source_name', '=', anyOf<string>([...new Set(rows.map((r) => r.sourceName))], 'text'))
-      .where('value', '=', anyOf<string>(records, 'text'))
-      .execute();
+  const records = new Map<string, { sourceName: string; value: string }>();
+  for (const row of rows) {
+    records.set(`${row.sourceName}|${row.sourceRecordId}`, {
+      sourceName: row.sourceName,
+      value: row.sourceRecordId,
+    });
+  }
+  if (records.size > 0) {
+    const keys = [...records.values()];
+    const { rows: held } = await sql<{ source_name: string; value: string; child_id: string }>`
+      select ci.source_name, ci.value, ci.child_id
+      from unnest(${arrayOf(
+        keys.map((k) => k.sourceName),
+        'text',
+      )}, ${arrayOf(
+        keys.map((k) => k.value),
+        'text',
+      )})
+        as k(source_name, value)
+      cross join lateral (
+        select ci.source_name, ci.value, ci.child_id
+        from child_identifier ci
+        where ci.scheme = 'source_record' and ci.valid_to is null
+          and ci.source_name = k.source_name and ci.value = k.value
+        offset 0
+      ) ci`.execute(trx);
     for (const h of held) registry.claim('source_record', h.value, h.source_name, h.child_id);
   }
   return registry;

@@ -149,10 +149,11 @@ async function probeEachRow(db: Executor, rows: readonly BlockingKeys[]): Promis
 }
 
 /**
- * The rules through NHS numbers, UPNs and postcode hashes: each of these columns is indexed only
- * together with another partial index on the same condition, so the planner might probe the wrong
- * one once per row. Asked once for all the chunk's values instead, at worst that is one pass over
- * an index per chunk; the values are matched back to rows here.
+ * The rules through NHS numbers, UPNs and postcode hashes, asked once for all the chunk's values
+ * and matched back to rows here. An NHS number or UPN is one probe of the unique index on (scheme,
+ * value), both columns given in a lateral subquery the planner may not flatten: asked as "value =
+ * any(list)", a planner without statistics read every NHS number in the index instead, once per
+ * chunk.
  */
 async function lookUpValues(db: Executor, rows: readonly BlockingKeys[]): Promise<Hit[]> {
   const byNational = new Map<string, BlockingKeys[]>();
@@ -168,7 +169,7 @@ async function lookUpValues(db: Executor, rows: readonly BlockingKeys[]): Promis
     if (row.surnameKey !== null) for (const hmac of row.postcodeHmacs) add(byHash, hmac, row);
   }
   if (byNational.size === 0 && byHash.size === 0) return [];
-  const values = [...new Set(rows.flatMap((r) => [r.nhsNumber, r.upn]).filter((v) => v !== null))];
+  const national = [...byNational.keys()].map((key) => key.split('|') as [string, string]);
   const { rows: held } = await sql<{
     child_id: string;
     scheme: string;
@@ -176,9 +177,15 @@ async function lookUpValues(db: Executor, rows: readonly BlockingKeys[]): Promis
     surnames: string[] | null;
   }>`
     select ci.child_id, ci.scheme, ci.value, null as surnames
-    from child_identifier ci
-    where ci.scheme in ('nhs_number', 'upn') and ci.valid_to is null and ci.value = any(${values}::text[])
-      and ${live(sql.ref('ci.child_id'))}
+    from unnest(${national.map(([scheme]) => scheme)}::text[], ${national.map(([, value]) => value)}::text[])
+      as k(scheme, value)
+    cross join lateral (
+      select ci.child_id, ci.scheme, ci.value
+      from child_identifier ci
+      where ci.scheme in ('nhs_number', 'upn') and ci.valid_to is null and ci.scheme = k.scheme and ci.value = k.value
+      offset 0
+    ) ci
+    where ${live(sql.ref('ci.child_id'))}
     union all
     select a.child_id, 'postcode_hmac', a.postcode_hmac,
       (select array_agg(n.surname_key) filter (where n.valid_to is null) from child_name n where n.child_id = a.child_id)

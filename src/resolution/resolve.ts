@@ -154,13 +154,16 @@ export async function resolveBatch(
   let indexed = await countIndexedChildren(deps.db);
   let chunks = 0;
   const latestYear = new Date().getUTCFullYear();
+  // Every row before this one is resolved: each chunk takes rows in order and decides all of them
+  // but those it defers, which the next chunk takes first.
+  let fromRow = 1;
   for (;;) {
     const applied = await deps.childDb.transaction().execute(async (trx) => {
       // A chunk's statements are index probes and bulk writes that run in milliseconds, but the
       // planner, with no statistics on a freshly loaded index, can overestimate them enough to
       // compile them first (PostgreSQL's JIT), which takes longer than running them.
       await sql`set local jit = off`.execute(trx);
-      const rows = await nextWaitingRows(trx, batchId, chunkSize);
+      const rows = await nextWaitingRows(trx, batchId, chunkSize, fromRow);
       if (rows.length === 0) return null;
       const keys = rows.map((row) => blockingKeys(row, deps.cipher, latestYear));
       const candidates = await findCandidates(trx, keys);
@@ -198,10 +201,25 @@ export async function resolveBatch(
           model: chosen.label,
         },
       });
-      return { rows: decided.length, newChildren: new Set(groupsOf(decision.outcomes)).size, ...counts };
+      const nextFrom = Math.min(
+        ...rows.filter((row) => deferred.has(row.id)).map((row) => row.rowNumber),
+        (rows.at(-1)?.rowNumber ?? fromRow) + 1,
+      );
+      return {
+        rows: decided.length,
+        newChildren: new Set(groupsOf(decision.outcomes)).size,
+        nextFrom,
+        ...counts,
+      };
     });
-    if (applied === null) break;
+    if (applied === null) {
+      // A row quarantined earlier and retried meanwhile may wait behind fromRow: look from the start.
+      if (fromRow === 1) break;
+      fromRow = 1;
+      continue;
+    }
     chunks += 1;
+    fromRow = applied.nextFrom;
     totals.resolved += applied.rows;
     totals.linked += applied.linked;
     totals.created += applied.created;
