@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../src/db/schema.ts';
 import { loadSourceDeclaration } from '../src/ingest/source-declaration.ts';
 import type { FieldName } from '../src/matching/source-definition.ts';
@@ -265,6 +265,16 @@ export async function reportAccuracy(
   console.log(
     `| ${fmt(truth.size)} | ${fmt(rows.length)} | ${fmt(quarantined.n)} | ${fmt(onChild)} | ${fmt(byStatus.get('review') ?? 0)} | ${fmt(byStatus.get('accepted') ?? 0)} |`,
   );
+  const reasons = await db
+    .selectFrom('feed_row')
+    .select((eb) => [sql<string>`resolution->>'rule'`.as('rule'), eb.fn.countAll<number>().as('n')])
+    .where('status', '=', 'review')
+    .groupBy(sql`resolution->>'rule'`)
+    .orderBy('n', 'desc')
+    .execute();
+  if (reasons.length > 0) {
+    console.log(`  waiting for review, by reason: ${reasons.map((r) => `${r.rule} ${fmt(r.n)}`).join(', ')}`);
+  }
   if (rows.length + quarantined.n !== truth.size) {
     console.log(
       `  rows do not add up: ${fmt(truth.size - rows.length - quarantined.n)} of ${TRUTH_FILE} neither accepted nor quarantined`,

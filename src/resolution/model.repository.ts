@@ -7,6 +7,11 @@ import type { ComparisonParameters, MatchModel } from '../matching/model.ts';
  */
 interface StoredModel {
   readonly version: 1;
+  /**
+   * Present once m was estimated by EM from feed rows against the children they found in the
+   * index (learn-m.ts); absent while m is the engine's starting values.
+   */
+  readonly mLearnt?: MLearnt;
   readonly prior: number;
   readonly comparisons: ComparisonParameters[];
   readonly termFrequencies: {
@@ -16,10 +21,19 @@ interface StoredModel {
   } | null;
 }
 
-export function modelToJson(model: MatchModel): StoredModel {
+/** What m was estimated from: rows of a batch, their candidate pairs, EM's share of matches. */
+export interface MLearnt {
+  readonly batch: number;
+  readonly rows: number;
+  readonly pairs: number;
+  readonly matchShare: number;
+}
+
+export function modelToJson(model: MatchModel, mLearnt?: MLearnt): StoredModel {
   const tf = model.termFrequencies;
   return {
     version: 1,
+    ...(mLearnt === undefined ? {} : { mLearnt }),
     prior: model.prior,
     comparisons: model.comparisons,
     termFrequencies:
@@ -49,6 +63,8 @@ export interface StoredMatchModel {
   readonly trainedOn: string;
   readonly recordCount: number;
   readonly model: MatchModel;
+  /** null while m is the engine's starting values. */
+  readonly mLearnt: MLearnt | null;
 }
 
 /** The newest trained model: the index's matcher uses it. */
@@ -65,19 +81,25 @@ export async function newestModel(db: Executor): Promise<StoredMatchModel | null
     trainedOn: row.trained_on,
     recordCount: row.record_count,
     model: modelFromJson(row.model),
+    mLearnt: (row.model as Partial<StoredModel> | null)?.mLearnt ?? null,
   };
 }
 
 export async function storeModel(
   db: Executor,
-  entry: { readonly trainedOn: string; readonly recordCount: number; readonly model: MatchModel },
+  entry: {
+    readonly trainedOn: string;
+    readonly recordCount: number;
+    readonly model: MatchModel;
+    readonly mLearnt?: MLearnt;
+  },
 ): Promise<number> {
   const row = await db
     .insertInto('match_model')
     .values({
       trained_on: entry.trainedOn,
       record_count: entry.recordCount,
-      model: JSON.stringify(modelToJson(entry.model)),
+      model: JSON.stringify(modelToJson(entry.model, entry.mLearnt)),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

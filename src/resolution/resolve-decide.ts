@@ -19,7 +19,7 @@ import {
   uFromCounts,
 } from '../matching/estimate.ts';
 import { explainPair } from '../matching/explain.ts';
-import type { MatchModel } from '../matching/model.ts';
+import type { MatchModel, TermFrequencies } from '../matching/model.ts';
 import { prepareRecord, type MatchRecord, type RawPerson } from '../matching/record.ts';
 import { compileModel, scorePair, type CompiledModel } from '../matching/score.ts';
 import { FIELD_NAMES } from '../matching/source-definition.ts';
@@ -300,8 +300,17 @@ function childIndexVeto(a: MatchRecord, b: MatchRecord): Veto | null {
   return null;
 }
 
+/** Every veto that keeps a feed row and an index child apart: the engine's and the index's own. */
+export function vetoForIndexPair(
+  a: MatchRecord,
+  b: MatchRecord,
+  frequencies: TermFrequencies | null,
+): Veto | null {
+  return vetoFor(a, b, frequencies) ?? childIndexVeto(a, b);
+}
+
 function indexVeto(a: MatchRecord, b: MatchRecord, matcher: Matcher): Veto | null {
-  return vetoFor(a, b, matcher.compiled.model.termFrequencies) ?? childIndexVeto(a, b);
+  return vetoForIndexPair(a, b, matcher.compiled.model.termFrequencies);
 }
 
 function decideIndexPair(

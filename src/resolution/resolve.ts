@@ -15,7 +15,13 @@ import {
 } from './candidates.repository.ts';
 import { birthYearTypos } from './birth-year-typos.ts';
 import { loadIndexRecords } from './index-records.ts';
+import { learnM, M_MIN_ROWS, M_SAMPLE_ROWS, type LearntM } from './learn-m.ts';
 import { newestModel, storeModel } from './model.repository.ts';
+import {
+  refreshMatchingStatistics,
+  statisticsStale,
+  STATISTICS_MIN_GROWTH,
+} from './statistics.repository.ts';
 import type { WaitingRow } from './outcome.ts';
 import { candidatePairKeys, decideChunk, defaultModel, matcherFor, trainModel } from './resolve-decide.ts';
 import { countWaitingRows, findBatch, nextWaitingRows, waitingFields } from './waiting-rows.repository.ts';
@@ -98,13 +104,57 @@ function blockingKeys(
   };
 }
 
+/**
+ * The first rows of the batch, the children blocking finds for them, and m learnt from the pairs
+ * (learn-m.ts). A row whose own source record is already in the index is an update of that child,
+ * not a second source's view of it, and is left out.
+ */
+async function learnMFromBatch(
+  deps: ResolveDeps,
+  batchId: number,
+  model: MatchModel,
+  latestYear: number,
+): Promise<LearntM | null> {
+  return deps.childDb.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+    const rows = await nextWaitingRows(trx, batchId, M_SAMPLE_ROWS);
+    const found = await findCandidates(
+      trx,
+      rows.map((row) => blockingKeys(row, deps.cipher, latestYear)),
+    );
+    const childIds = new Set<string>();
+    for (const entry of found.values()) for (const id of entry.childIds) childIds.add(id);
+    const index = new Map((await loadIndexRecords(trx, [...childIds])).map((r) => [r.childId, r]));
+    const samples = rows.flatMap((row) => {
+      const entry = found.get(row.id);
+      if (entry?.sourceRecordChild !== null) return [];
+      const candidates = [...entry.childIds].flatMap((id) => index.get(id) ?? []);
+      return [{ fields: row.fields, candidates }];
+    });
+    return learnM(model, samples);
+  });
+}
+
 async function chooseModel(
   deps: ResolveDeps,
   batchId: number,
   waiting: number,
+  latestYear: number,
 ): Promise<{ model: MatchModel; label: string }> {
   const stored = await newestModel(deps.db);
-  if (stored !== null) return { model: stored.model, label: `match_model ${stored.id}` };
+  if (stored !== null) {
+    const current = { model: stored.model, label: `match_model ${stored.id}` };
+    if (stored.mLearnt !== null || waiting < M_MIN_ROWS) return current;
+    const learnt = await learnMFromBatch(deps, batchId, stored.model, latestYear);
+    if (learnt === null) return current;
+    const id = await storeModel(deps.db, {
+      trainedOn: `${stored.trainedOn}; m by EM from batch ${batchId}: ${learnt.rows} rows, ${learnt.pairs} pairs`,
+      recordCount: stored.recordCount,
+      model: learnt.model,
+      mLearnt: { batch: batchId, rows: learnt.rows, pairs: learnt.pairs, matchShare: learnt.matchShare },
+    });
+    return { model: learnt.model, label: `match_model ${id} (m learnt now)` };
+  }
   if (waiting < TRAINING_MIN_ROWS) return { model: defaultModel(), label: 'default' };
   const fields = await waitingFields(deps.db, batchId, TRAINING_MAX_ROWS);
   const model = trainModel(fields);
@@ -150,14 +200,21 @@ export async function resolveBatch(
   });
   if (waiting === 0) return result('nothing-to-resolve', 0, 'none');
 
-  const chosen = await chooseModel(deps, batchId, waiting);
-  let indexed = await countIndexedChildren(deps.db);
-  let chunks = 0;
   const latestYear = new Date().getUTCFullYear();
+  let indexed = await countIndexedChildren(deps.db);
+  // The batch's rows are new to the planner, and so may much of the index be.
+  let analysedAt = indexed;
+  if (waiting >= STATISTICS_MIN_GROWTH) await refreshMatchingStatistics(deps.db);
+  const chosen = await chooseModel(deps, batchId, waiting, latestYear);
+  let chunks = 0;
   // Every row before this one is resolved: each chunk takes rows in order and decides all of them
   // but those it defers, which the next chunk takes first.
   let fromRow = 1;
   for (;;) {
+    if (statisticsStale(analysedAt, indexed)) {
+      await refreshMatchingStatistics(deps.db);
+      analysedAt = indexed;
+    }
     const applied = await deps.childDb.transaction().execute(async (trx) => {
       // A chunk's statements are index probes and bulk writes that run in milliseconds, but the
       // planner, with no statistics on a freshly loaded index, can overestimate them enough to
