@@ -6,7 +6,14 @@ import { openTestDatabase, type TestDatabase } from '../../test/helpers/database
 import { insertLocalAuthority } from '../children/reference.repository.ts';
 import { importFeed } from './import.ts';
 import { IngestError } from './ingest.errors.ts';
-import { badCheckDigit, NHS_HEADER, nhsRow, validNhsNumber, writeTempCsv } from './ingest.test-support.ts';
+import {
+  ADOPTIONS_DECLARATION,
+  badCheckDigit,
+  NHS_HEADER,
+  nhsRow,
+  validNhsNumber,
+  writeTempCsv,
+} from './ingest.test-support.ts';
 import { dismissQuarantined, listQuarantine, retryQuarantined } from './quarantine.ts';
 import { loadSourceDeclaration, parseSourceDeclaration } from './source-declaration.ts';
 
@@ -235,14 +242,7 @@ describe('post-adoption rows', () => {
       name: 'Leeds',
       managementTeam: { name: 'Leeds ContactPoint team', phone: '0113 000 0000', email: 'cp@leeds.example' },
     });
-    const declaration = {
-      name: 'adoptions',
-      kind: 'local',
-      id: 'ref',
-      fields: { forename: 'fn', surname: 'sn', dateOfBirth: 'dob' },
-      postAdoptionFlag: 'adopted',
-      extra: ['la_code'],
-    };
+    const declaration = ADOPTIONS_DECLARATION;
     const sourcesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sources-'));
     fs.writeFileSync(path.join(sourcesDir, 'adoptions.json'), JSON.stringify(declaration));
     const adoptions = parseSourceDeclaration(declaration);

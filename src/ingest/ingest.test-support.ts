@@ -34,3 +34,13 @@ export function writeTempCsv(lines: readonly string[], name = 'feed.csv'): strin
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
+
+/** A local source that flags post-adoption records, which must carry their LA's code. */
+export const ADOPTIONS_DECLARATION = {
+  name: 'adoptions',
+  kind: 'local',
+  id: 'ref',
+  fields: { forename: 'fn', surname: 'sn', dateOfBirth: 'dob' },
+  postAdoptionFlag: 'adopted',
+  extra: ['la_code'],
+} as const;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SourceDefinitionError } from '../matching/source-definition.ts';
-import { badCheckDigit, NHS_HEADER, nhsRow, validNhsNumber } from './ingest.test-support.ts';
+import {
+  ADOPTIONS_DECLARATION,
+  badCheckDigit,
+  NHS_HEADER,
+  nhsRow,
+  validNhsNumber,
+} from './ingest.test-support.ts';
 import { declaredSourceNames, loadSourceDeclaration, parseSourceDeclaration } from './source-declaration.ts';
 import { rowValues, validateRow, type RowResult } from './validate-row.ts';
 
@@ -68,14 +74,7 @@ describe('validateRow', () => {
   });
 
   it('quarantines a post-adoption row that gives no responsible local authority, or one not known', () => {
-    const declaration = {
-      name: 'adoptions',
-      kind: 'local',
-      id: 'ref',
-      fields: { forename: 'fn', surname: 'sn', dateOfBirth: 'dob' },
-      postAdoptionFlag: 'adopted',
-      extra: ['la_code'],
-    };
+    const declaration = ADOPTIONS_DECLARATION;
     const source = parseSourceDeclaration(declaration);
     const adoption = (adopted: string, la: string) =>
       validateRow(

@@ -191,71 +191,52 @@ export async function loadChildStates(trx: Executor, childIds: readonly string[]
 }
 
 /**
- * Seeds the registry with the current holders of every identifier the rows give.
+ * Seeds the registry with the current holders of every identifier the rows give, in one statement.
  *
- * Each value is one probe of its unique index, the key's columns all given (a lateral subquery the
- * planner may not flatten). Asked as "value = any(list)", a planner without statistics answers
- * from the index's partial predicate alone and reads every NHS number or every record of the
- * source, once per chunk: at 1,000,000 children that was most of a second a chunk.
+ * Each value is one probe of its unique index with the key's columns all given, in a lateral
+ * subquery the planner may not flatten. Asked as "value = any(list)", a planner without statistics
+ * answered from the index's partial predicate alone and read every NHS number, or every record of
+ * the source, once per chunk: most of a second a chunk at 1,000,000 children.
  */
 export async function loadHolders(trx: Executor, rows: readonly WaitingRow[]): Promise<IdentifierRegistry> {
   const registry = new IdentifierRegistry();
-  const national = new Map<string, { scheme: 'nhs_number' | 'upn'; value: string }>();
+  // scheme: the identifier's scheme; first: the scheme again for a national number, the source
+  // for a source record id (the first column of each unique index).
+  const keys = new Map<string, { scheme: string; first: string; value: string }>();
+  const add = (scheme: string, first: string, value: string): void => {
+    keys.set(`${scheme}|${first}|${value}`, { scheme, first, value });
+  };
   for (const row of rows) {
     const { nhsNumber, upn } = row.fields;
-    if (nhsNumber) national.set(`nhs_number|${nhsNumber}`, { scheme: 'nhs_number', value: nhsNumber });
-    if (upn) national.set(`upn|${upn}`, { scheme: 'upn', value: upn });
+    if (nhsNumber) add('nhs_number', 'nhs_number', nhsNumber);
+    if (upn) add('upn', 'upn', upn);
+    add('source_record', row.sourceName, row.sourceRecordId);
   }
-  if (national.size > 0) {
-    const keys = [...national.values()];
-    const { rows: held } = await sql<{ scheme: string; value: string; child_id: string }>`
-      select ci.scheme, ci.value, ci.child_id
-      from unnest(${arrayOf(
-        keys.map((k) => k.scheme),
-        'text',
-      )}, ${arrayOf(
-        keys.map((k) => k.value),
-        'text',
-      )})
-        as k(scheme, value)
-      cross join lateral (
-        select ci.scheme, ci.value, ci.child_id
-        from child_identifier ci
-        where ci.scheme in ('nhs_number', 'upn') and ci.valid_to is null
-          and ci.scheme = k.scheme and ci.value = k.value
-        offset 0
-      ) ci`.execute(trx);
-    for (const h of held) {
-      if (h.scheme === 'nhs_number' || h.scheme === 'upn') registry.claim(h.scheme, h.value, '', h.child_id);
-    }
-  }
-  const records = new Map<string, { sourceName: string; value: string }>();
-  for (const row of rows) {
-    records.set(`${row.sourceName}|${row.sourceRecordId}`, {
-      sourceName: row.sourceName,
-      value: row.sourceRecordId,
-    });
-  }
-  if (records.size > 0) {
-    const keys = [...records.values()];
-    const { rows: held } = await sql<{ source_name: string; value: string; child_id: string }>`
-      select ci.source_name, ci.value, ci.child_id
-      from unnest(${arrayOf(
-        keys.map((k) => k.sourceName),
-        'text',
-      )}, ${arrayOf(
-        keys.map((k) => k.value),
-        'text',
-      )})
-        as k(source_name, value)
-      cross join lateral (
-        select ci.source_name, ci.value, ci.child_id
-        from child_identifier ci
-        where ci.scheme = 'source_record' and ci.valid_to is null
-          and ci.source_name = k.source_name and ci.value = k.value
-        offset 0
-      ) ci`.execute(trx);
-    for (const h of held) registry.claim('source_record', h.value, h.source_name, h.child_id);
+  if (keys.size === 0) return registry;
+  const list = [...keys.values()];
+  const column = (pick: (key: (typeof list)[number]) => string) => arrayOf<string>(list.map(pick), 'text');
+  const { rows: held } = await sql<{ scheme: string; source_name: string; value: string; child_id: string }>`
+    select ci.scheme, ci.source_name, ci.value, ci.child_id
+    from unnest(${column((k) => k.scheme)}, ${column((k) => k.first)}, ${column((k) => k.value)})
+      as k(scheme, first, value)
+    cross join lateral (
+      select ci.scheme, ci.source_name, ci.value, ci.child_id
+      from child_identifier ci
+      where k.scheme <> 'source_record'
+        and ci.scheme in ('nhs_number', 'upn') and ci.valid_to is null
+        and ci.scheme = k.first and ci.value = k.value
+      union all
+      select ci.scheme, ci.source_name, ci.value, ci.child_id
+      from child_identifier ci
+      where k.scheme = 'source_record'
+        and ci.scheme = 'source_record' and ci.valid_to is null
+        and ci.source_name = k.first and ci.value = k.value
+      offset 0
+    ) ci`.execute(trx);
+  for (const h of held) {
+    if (h.scheme === 'nhs_number' || h.scheme === 'upn') registry.claim(h.scheme, h.value, '', h.child_id);
+    else if (h.scheme === 'source_record')
+      registry.claim('source_record', h.value, h.source_name, h.child_id);
   }
   return registry;
 }
