@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
-import type { IndexRecord } from './index-records.ts';
+import { indexRecord } from './index-record.test-support.ts';
 import { learnM, M_MIN_ROWS, type MSample } from './learn-m.ts';
 import { defaultModel } from './resolve-decide.ts';
 
@@ -39,16 +39,7 @@ function moved(fields: NormalisedFields, i: number): NormalisedFields {
   };
 }
 
-function indexed(childId: string, fields: NormalisedFields): IndexRecord {
-  return {
-    childId,
-    contactpointId: 'CP0000000000',
-    shielded: false,
-    responsibleLa: null,
-    status: 'active',
-    raw: fields,
-  };
-}
+const indexed = indexRecord;
 
 function placeM(model: ReturnType<typeof defaultModel>, label: string): number {
   const place = model.comparisons.find((c) => c.name === 'place');

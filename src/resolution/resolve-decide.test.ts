@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testNhsNumber, testUpn } from '../children/child.test-support.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
 import type { IndexRecord } from './index-records.ts';
+import { indexRecord } from './index-record.test-support.ts';
 import type { RowOutcome, WaitingRow } from './outcome.ts';
 import { rowPairKey } from './pair-key.ts';
 import type { PairDecision } from './resolution.table.ts';
@@ -37,17 +38,7 @@ function row(fields: NormalisedFields, sourceRecordId = `R${nextRow}`): WaitingR
   };
 }
 
-function child(childId: string, fields: NormalisedFields, extra: Partial<IndexRecord> = {}): IndexRecord {
-  return {
-    childId,
-    contactpointId: 'CP0000000000',
-    shielded: false,
-    responsibleLa: null,
-    status: 'active',
-    raw: fields,
-    ...extra,
-  };
-}
+const child = indexRecord;
 
 const matcher = matcherFor(defaultModel(), 100_000);
 
