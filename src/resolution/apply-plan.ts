@@ -49,6 +49,24 @@ export interface IdentifierWrite {
   readonly provenance: Provenance;
 }
 
+/**
+ * A gap in a linked child's own fields that a row fills: a gender the child's sources did not give,
+ * or a responsible LA it had none of. A value the child holds already is never replaced here (that
+ * would move a child between local authorities on one feed's word).
+ */
+export interface ChildFill {
+  readonly childId: string;
+  readonly gender?: FilledValue<Gender>;
+  readonly responsibleLa?: FilledValue<string>;
+}
+
+/** A filled value and the feed row it came from, recorded on the child's event. */
+export interface FilledValue<T> {
+  readonly value: T;
+  readonly rowId: number;
+  readonly sourceName: string;
+}
+
 /** Everything a chunk writes to the history tables. Closes run before inserts. */
 export interface Writes {
   readonly names: NameWrite[];
@@ -56,10 +74,11 @@ export interface Writes {
   readonly identifiers: IdentifierWrite[];
   readonly closeNames: number[];
   readonly closeAddresses: number[];
+  readonly fills: ChildFill[];
 }
 
 export function emptyWrites(): Writes {
-  return { names: [], addresses: [], identifiers: [], closeNames: [], closeAddresses: [] };
+  return { names: [], addresses: [], identifiers: [], closeNames: [], closeAddresses: [], fills: [] };
 }
 
 /** Identifiers a row gave that were not recorded (held by another child, or the child has another). */
@@ -123,6 +142,8 @@ export interface StoredIdentifier {
 /** A child's rows as loaded: open names, every address (oldest first), open identifiers. */
 export interface ChildState {
   readonly childId: string;
+  readonly gender: Gender;
+  readonly responsibleLa: string | null;
   readonly names: readonly StoredName[];
   readonly addresses: readonly StoredAddress[];
   readonly identifiers: readonly StoredIdentifier[];
@@ -162,6 +183,7 @@ export function planLink(
   context: {
     readonly ranks: RankOf;
     readonly registry: IdentifierRegistry;
+    readonly isKnownLa: (code: string) => boolean;
     readonly receivedAt?: Date;
   },
   writes: Writes,
@@ -170,6 +192,7 @@ export function planLink(
   const { childId } = state;
   const { ranks, registry } = context;
   const before = writeCount(writes);
+  planFills(state, rows, context.isKnownLa, writes);
   const names: NameEntry[] = state.names.map((n) => ({
     value: n,
     kind: n.kind,
@@ -269,8 +292,46 @@ export function planLink(
   return writeCount(writes) !== before;
 }
 
+/** The first row, in order, that gives each missing field fills it. */
+function planFills(
+  state: ChildState,
+  rows: readonly WaitingRow[],
+  isKnownLa: (code: string) => boolean,
+  writes: Writes,
+): void {
+  const from = <T>(row: WaitingRow, value: T): FilledValue<T> => ({
+    value,
+    rowId: row.id,
+    sourceName: row.sourceName,
+  });
+  let gender: FilledValue<Gender> | undefined;
+  let responsibleLa: FilledValue<string> | undefined;
+  for (const row of rows) {
+    const rowGenderValue = rowGender(row);
+    if (state.gender === 'unknown' && gender === undefined && rowGenderValue !== 'unknown') {
+      gender = from(row, rowGenderValue);
+    }
+    const code = rowLaCode(row);
+    if (
+      state.responsibleLa === null &&
+      responsibleLa === undefined &&
+      code !== undefined &&
+      isKnownLa(code)
+    ) {
+      responsibleLa = from(row, code);
+    }
+  }
+  if (gender === undefined && responsibleLa === undefined) return;
+  writes.fills.push({
+    childId: state.childId,
+    ...(gender === undefined ? {} : { gender }),
+    ...(responsibleLa === undefined ? {} : { responsibleLa }),
+  });
+}
+
 function writeCount(writes: Writes): number {
   return (
+    writes.fills.length +
     writes.names.length +
     writes.addresses.length +
     writes.identifiers.length +

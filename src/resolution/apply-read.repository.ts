@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { ChildRecordError } from '../children/child.errors.ts';
+import { GENDERS } from '../children/child.model.ts';
 import type { Executor } from '../children/executor.ts';
 import { sourceRank, type SourcePrecedence } from '../children/survivorship.ts';
 import { IdentifierRegistry, type ChildState, type RankOf, type StoredAddress } from './apply-plan.ts';
@@ -187,7 +188,18 @@ export async function loadChildStates(trx: Executor, childIds: readonly string[]
   for (const i of identifiers) {
     states.get(i.child_id)?.identifiers.push({ scheme: i.scheme, value: i.value, sourceName: i.source_name });
   }
-  return [...states].map(([childId, state]) => ({ childId, ...state }));
+  const own = await trx
+    .selectFrom('child')
+    .select(['id', 'gender', 'responsible_la'])
+    .where('id', '=', ids)
+    .execute();
+  const fields = new Map(own.map((c) => [c.id, c]));
+  return [...states].map(([childId, state]) => ({
+    childId,
+    gender: GENDERS.find((g) => g === fields.get(childId)?.gender) ?? 'unknown',
+    responsibleLa: fields.get(childId)?.responsible_la ?? null,
+    ...state,
+  }));
 }
 
 /**

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { ChildRecordError } from '../children/child.errors.ts';
 import type { Executor } from '../children/executor.ts';
 import type { FeedRowStatus } from '../ingest/ingest.table.ts';
-import type { ChildWrite, Writes } from './apply-plan.ts';
+import type { ChildFill, ChildWrite, Writes } from './apply-plan.ts';
 import type { ReviewPair, RowResolution } from './apply-resolutions.ts';
 import { anyOf, recordset } from './apply-sql.ts';
 
@@ -106,6 +106,43 @@ export async function insertCreatedEvents(
     .columns(['child_id', 'kind', 'detail', 'actor'])
     .expression(
       sql`select child_id, 'created', detail, ${operator}::text
+        from ${recordset(payload, 'child_id uuid, detail jsonb')}`,
+    )
+    .execute();
+}
+
+/**
+ * Fills the gaps planned in linked children's own fields (see ChildFill), never overwriting a
+ * value, with a 'details_changed' event on each child naming the rows the values came from.
+ */
+export async function writeFills(
+  trx: Executor,
+  fills: readonly ChildFill[],
+  operator: string,
+): Promise<void> {
+  if (fills.length === 0) return;
+  const payload = fills.map((fill) => ({
+    child_id: fill.childId,
+    gender: fill.gender?.value ?? null,
+    responsible_la: fill.responsibleLa?.value ?? null,
+    detail: {
+      filled: {
+        ...(fill.gender === undefined ? {} : { gender: fill.gender }),
+        ...(fill.responsibleLa === undefined ? {} : { responsibleLa: fill.responsibleLa }),
+      },
+    },
+  }));
+  await sql`
+    update child as c
+    set gender = case when c.gender = 'unknown' and x.gender is not null then x.gender else c.gender end,
+      responsible_la = coalesce(c.responsible_la, x.responsible_la)
+    from ${recordset(payload, 'child_id uuid, gender text, responsible_la text')}
+    where c.id = x.child_id`.execute(trx);
+  await trx
+    .insertInto('child_event')
+    .columns(['child_id', 'kind', 'detail', 'actor'])
+    .expression(
+      sql`select child_id, 'details_changed', detail, ${operator}::text
         from ${recordset(payload, 'child_id uuid, detail jsonb')}`,
     )
     .execute();

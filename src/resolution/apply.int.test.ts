@@ -394,6 +394,56 @@ describe('applyOutcomes: post-adoption rows', () => {
 });
 
 describe('applyOutcomes: links', () => {
+  it("fills a linked child's missing gender and local authority from its rows, and never replaces either", async () => {
+    const noGender = child();
+    delete noGender.gender;
+    const childId = await createOne(NATIONAL, noGender);
+    expect(await childOf(childId)).toMatchObject({ gender: 'unknown', responsible_la: null });
+
+    const unknownLa = await feedRow(LOCAL, { ...noGender, extra: { la_code: '123' } });
+    const known = await feedRow(LOCAL, { ...noGender, gender: 'male', extra: { la_code: '999' } });
+    await apply(
+      [unknownLa, known],
+      [unknownLa, known].map(
+        (row) =>
+          ({
+            kind: 'link',
+            rowId: row.id,
+            childId,
+            rule: 'probabilistic',
+            weight: 30,
+            probability: 0.999,
+          }) as const,
+      ),
+    );
+    expect(await childOf(childId)).toMatchObject({ gender: 'male', responsible_la: '999' });
+    const events = await database.db
+      .selectFrom('child_event')
+      .select(['kind', 'detail', 'actor'])
+      .where('child_id', '=', childId)
+      .where('kind', '=', 'details_changed')
+      .execute();
+    expect(events).toEqual([
+      {
+        kind: 'details_changed',
+        actor: CONTEXT.operator,
+        detail: {
+          filled: {
+            gender: { value: 'male', rowId: known.id, sourceName: LOCAL },
+            responsibleLa: { value: '999', rowId: known.id, sourceName: LOCAL },
+          },
+        },
+      },
+    ]);
+
+    const other = await feedRow(LOCAL, { ...noGender, gender: 'female', extra: { la_code: '998' } });
+    await apply(
+      [other],
+      [{ kind: 'link', rowId: other.id, childId, rule: 'probabilistic', weight: 30, probability: 0.999 }],
+    );
+    expect(await childOf(childId)).toMatchObject({ gender: 'male', responsible_la: '999' });
+  });
+
   it('applies survivorship: a higher rank replaces with history kept, a lower rank is kept as alias and history', async () => {
     const childId = await createOne(
       LOCAL,

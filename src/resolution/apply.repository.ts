@@ -25,6 +25,7 @@ import {
   insertCreatedEvents,
   insertReviews,
   resolveFeedRows,
+  writeFills,
   writeHistory,
 } from './apply-write.repository.ts';
 import type { RowOutcome, WaitingRow } from './outcome.ts';
@@ -105,7 +106,7 @@ export async function applyResolved(
   const newRows = [...groups.values()].flat();
 
   const ranks = await loadRanks(trx);
-  const knownLa = await knownLocalAuthorities(trx, newRows);
+  const knownLa = await knownLocalAuthorities(trx, [...newRows, ...[...links.values()].flat()]);
   await lockLinkTargets(trx, links, options.allowShielded);
   const states = await loadChildStates(trx, [...links.keys()]);
   const registry = await loadHolders(trx, [...[...links.values()].flat(), ...newRows]);
@@ -118,6 +119,7 @@ export async function applyResolved(
     const planContext = {
       ranks,
       registry,
+      isKnownLa: (code: string) => knownLa.has(code),
       ...(context.receivedAt ? { receivedAt: context.receivedAt } : {}),
     };
     if (planLink(state, childRows, planContext, writes, notes)) changed.push(state.childId);
@@ -151,6 +153,7 @@ export async function applyResolved(
   await insertChildren(trx, children, context.newContactPointId ?? (() => generateContactPointId()));
   if (children.length > 0) await insertCreatedEvents(trx, children, context.operator);
   await writeHistory(trx, writes);
+  await writeFills(trx, writes.fills, context.operator);
 
   const { resolutions, reviews } = rowResolutions(outcomes, { childOf: createdChild, refused }, notes);
   await insertReviews(trx, reviews);
