@@ -101,6 +101,7 @@ export function defaultModel(): MatchModel {
  * each child about once, so EM over its pairs learns what siblings share instead. Measured on a
  * Synthetic England NHS batch of 3,000 children, EM put "different valid NHS numbers" at -0.9 bits
  * (default -6.6) and "forenames clearly different" at -0.5 (default -5.0): a household model.
+ * m is learnt later, from a batch whose rows find their children in the index (learn-m.ts).
  */
 export function trainModel(fields: readonly NormalisedFields[], seed = 20_081_125): MatchModel {
   const records = fields.map(prepareRow);
