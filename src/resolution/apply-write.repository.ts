@@ -101,12 +101,22 @@ export async function insertCreatedEvents(
       ...(child.postAdoption ? { postAdoption: true } : {}),
     },
   }));
+  await insertEvents(trx, 'created', payload, operator);
+}
+
+/** One child_event of `kind` per entry, in one statement. */
+async function insertEvents(
+  trx: Executor,
+  kind: 'created' | 'details_changed',
+  events: readonly { child_id: string; detail: object }[],
+  operator: string,
+): Promise<void> {
   await trx
     .insertInto('child_event')
     .columns(['child_id', 'kind', 'detail', 'actor'])
     .expression(
-      sql`select child_id, 'created', detail, ${operator}::text
-        from ${recordset(payload, 'child_id uuid, detail jsonb')}`,
+      sql`select child_id, ${kind}::text, detail, ${operator}::text
+        from ${recordset(events, 'child_id uuid, detail jsonb')}`,
     )
     .execute();
 }
@@ -138,14 +148,7 @@ export async function writeFills(
       responsible_la = coalesce(c.responsible_la, x.responsible_la)
     from ${recordset(payload, 'child_id uuid, gender text, responsible_la text')}
     where c.id = x.child_id`.execute(trx);
-  await trx
-    .insertInto('child_event')
-    .columns(['child_id', 'kind', 'detail', 'actor'])
-    .expression(
-      sql`select child_id, 'details_changed', detail, ${operator}::text
-        from ${recordset(payload, 'child_id uuid, detail jsonb')}`,
-    )
-    .execute();
+  await insertEvents(trx, 'details_changed', payload, operator);
 }
 
 function provenanceColumns(p: { sourceName: string; batchId: number | null; receivedAt: Date }) {
