@@ -53,6 +53,17 @@ describe('twins', () => {
     });
   });
 
+  it('keeps twins apart when one twin’s date of birth has day and month swapped', () => {
+    const eva = person({ ...JACK, forename: 'Eva', dateOfBirth: '2021-03-01' });
+    expect(vetoFor(eva, person({ ...JACK, forename: 'Ava', dateOfBirth: '2021-01-03' }), null)?.rule).toBe(
+      'twins',
+    );
+    // The same child written the other way round is still one child.
+    expect(looksLikeTwins(eva, person({ ...JACK, forename: 'Eva', dateOfBirth: '2021-01-03' }), null)).toBe(
+      false,
+    );
+  });
+
   it('still links a typo in a twin’s forename to that twin', () => {
     expect(looksLikeTwins(person(JACK), person({ ...JACK, forename: 'Jakc' }), null)).toBe(false);
     expect(

@@ -68,8 +68,17 @@ function surnamesAgree(a: MatchRecord, b: MatchRecord): boolean {
   return a.surname.compact !== '' && a.surname.compact === b.surname.compact;
 }
 
+/**
+ * The same date of birth, or the same with day and month swapped: twins share a birthday, and one
+ * twin's row written the American way must not turn the pair into one child (Eva and Ava, 1 March
+ * and 3 January).
+ */
 function datesOfBirthAgree(a: MatchRecord, b: MatchRecord): boolean {
-  return a.dobKey !== '' && a.dobKey === b.dobKey;
+  if (a.dobKey === '' || b.dobKey === '') return false;
+  if (a.dobKey === b.dobKey) return true;
+  const x = a.dob;
+  const y = b.dob;
+  return x !== null && y !== null && x.y === y.y && x.m === y.d && x.d === y.m;
 }
 
 function addressesAgree(a: MatchRecord, b: MatchRecord): boolean {
