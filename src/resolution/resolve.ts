@@ -3,6 +3,7 @@ import type { AuditActor } from '../audit/audit.model.ts';
 import { recordAudit } from '../audit/audit.record.ts';
 import { nameKey } from '../children/search-keys.ts';
 import { postcodeForMatching, type FieldCipher } from '../children/encryption.ts';
+import type { Executor } from '../children/executor.ts';
 import type { Database } from '../db/schema.ts';
 import { IngestError } from '../ingest/ingest.errors.ts';
 import type { MatchModel } from '../matching/model.ts';
@@ -12,9 +13,10 @@ import {
   findCandidates,
   rememberedDecisions,
   type BlockingKeys,
+  type RowCandidates,
 } from './candidates.repository.ts';
 import { birthYearTypos } from './birth-year-typos.ts';
-import { loadIndexRecords } from './index-records.ts';
+import { loadIndexRecords, type IndexRecord } from './index-records.ts';
 import { learnM, M_MIN_ROWS, M_SAMPLE_ROWS, type LearntM } from './learn-m.ts';
 import { newestModel, storeModel } from './model.repository.ts';
 import {
@@ -104,6 +106,23 @@ function blockingKeys(
   };
 }
 
+/** The children blocking finds for each row, and every one of them loaded for matching, by id. */
+async function blockAndLoad(
+  trx: Executor,
+  rows: readonly WaitingRow[],
+  cipher: ResolveDeps['cipher'],
+  latestYear: number,
+): Promise<{ candidates: Map<number, RowCandidates>; index: Map<string, IndexRecord> }> {
+  const candidates = await findCandidates(
+    trx,
+    rows.map((row) => blockingKeys(row, cipher, latestYear)),
+  );
+  const childIds = new Set<string>();
+  for (const found of candidates.values()) for (const id of found.childIds) childIds.add(id);
+  const index = new Map((await loadIndexRecords(trx, [...childIds])).map((r) => [r.childId, r]));
+  return { candidates, index };
+}
+
 /**
  * The first rows of the batch, the children blocking finds for them, and m learnt from the pairs
  * (learn-m.ts). A row whose own source record is already in the index is an update of that child,
@@ -118,13 +137,7 @@ async function learnMFromBatch(
   return deps.childDb.transaction().execute(async (trx) => {
     await sql`set local jit = off`.execute(trx);
     const rows = await nextWaitingRows(trx, batchId, M_SAMPLE_ROWS);
-    const found = await findCandidates(
-      trx,
-      rows.map((row) => blockingKeys(row, deps.cipher, latestYear)),
-    );
-    const childIds = new Set<string>();
-    for (const entry of found.values()) for (const id of entry.childIds) childIds.add(id);
-    const index = new Map((await loadIndexRecords(trx, [...childIds])).map((r) => [r.childId, r]));
+    const { candidates: found, index } = await blockAndLoad(trx, rows, deps.cipher, latestYear);
     const samples = rows.flatMap((row) => {
       const entry = found.get(row.id);
       if (entry?.sourceRecordChild !== null) return [];
@@ -222,11 +235,7 @@ export async function resolveBatch(
       await sql`set local jit = off`.execute(trx);
       const rows = await nextWaitingRows(trx, batchId, chunkSize, fromRow);
       if (rows.length === 0) return null;
-      const keys = rows.map((row) => blockingKeys(row, deps.cipher, latestYear));
-      const candidates = await findCandidates(trx, keys);
-      const childIds = new Set<string>();
-      for (const found of candidates.values()) for (const id of found.childIds) childIds.add(id);
-      const index = new Map((await loadIndexRecords(trx, [...childIds])).map((r) => [r.childId, r]));
+      const { candidates, index } = await blockAndLoad(trx, rows, deps.cipher, latestYear);
       const remembered = await rememberedDecisions(trx, candidatePairKeys(rows, candidates));
       const decision = decideChunk({
         rows,
