@@ -4,6 +4,7 @@ import {
   ALL_COMPARISONS,
   AddressLevel,
   DobLevel,
+  MiddleNamesLevel,
   ExactLevel,
   ForenameLevel,
   OtherIdLevel,
@@ -51,6 +52,32 @@ describe('forename', () => {
     expect(level('forename', f('john', 'smith'), f('smith', 'john'))).toBe(ForenameLevel.Swapped);
     expect(level('forename', f('john', 'smith'), f('smiht', 'jon'))).toBe(ForenameLevel.Swapped);
     expect(namesSwapped(person(f('john', 'smith')), person(f('john', 'smith')))).toBe(false);
+  });
+});
+
+describe('other given names', () => {
+  const m = (forename: string, middleNames?: string): RawPerson => ({
+    forename,
+    surname: 'lewis',
+    ...(middleNames === undefined ? {} : { middleNames }),
+  });
+  it.each([
+    [m('grace'), m('grace', 'rose'), MiddleNamesLevel.Null],
+    [m('grace', 'Rose Esme'), m('grace', 'rose esme'), MiddleNamesLevel.Exact],
+    // The later words of a forename are other given names too.
+    [m('Lily-Mae', 'Rose'), m('lily', 'mae rose'), MiddleNamesLevel.Exact],
+    [m('grace', 'rose'), m('grace', 'rose esme'), MiddleNamesLevel.SameFirst],
+    [m('grace', 'esme rose'), m('grace', 'rose'), MiddleNamesLevel.Shared],
+    [m('grace', 'rosalind'), m('grace', 'rosalid'), MiddleNamesLevel.Shared],
+    [m('grace', 'rose'), m('grace', 'esme'), MiddleNamesLevel.Else],
+  ])('%j vs %j', (a, b, expected) => {
+    expect(level('middleNames', a, b)).toBe(expected);
+  });
+
+  it('is never chosen for a source definition, which has no field for it', () => {
+    expect(comparisonsFor(['forename', 'surname', 'dateOfBirth']).map((c) => c.name)).not.toContain(
+      'middleNames',
+    );
   });
 });
 

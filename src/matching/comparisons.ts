@@ -1,6 +1,6 @@
 import type { MatchRecord } from './record.ts';
 import type { FieldName } from './source-definition.ts';
-import { damerauLevenshtein, jaroWinklerAtLeast, withinOneEdit } from './string-similarity.ts';
+import { damerauLevenshtein, jaroWinkler, jaroWinklerAtLeast, withinOneEdit } from './string-similarity.ts';
 import type { NormalisedAddress } from './normalise.ts';
 
 /**
@@ -22,6 +22,7 @@ export const COMPARISON_NAMES = [
   'nhsNumber',
   'upn',
   'otherIdentifier',
+  'middleNames',
 ] as const;
 
 export type ComparisonName = (typeof COMPARISON_NAMES)[number];
@@ -362,6 +363,50 @@ function compareOtherId(a: MatchRecord, b: MatchRecord): OtherIdLevel {
   return OtherIdLevel.Else;
 }
 
+export const enum MiddleNamesLevel {
+  Null = 0,
+  Exact,
+  SameFirst,
+  Shared,
+  Else,
+}
+
+/**
+ * A person's other given names (middle names, and the later words of a forename): twins, and
+ * two children of one name and birthday, are seldom given the same ones.
+ */
+function compareMiddleNames(a: MatchRecord, b: MatchRecord): MiddleNamesLevel {
+  const x = a.otherForenames;
+  const y = b.otherForenames;
+  const [x1] = x;
+  const [y1] = y;
+  if (x1 === undefined || y1 === undefined) return MiddleNamesLevel.Null;
+  if (x.length === y.length && x.every((name, i) => name === y[i])) return MiddleNamesLevel.Exact;
+  if (x1 === y1) return MiddleNamesLevel.SameFirst;
+  if (x.some((name) => y.includes(name)) || jaroWinkler(x1, y1) >= 0.92) return MiddleNamesLevel.Shared;
+  return MiddleNamesLevel.Else;
+}
+
+/**
+ * Middle names come from a source's extra columns, not a field of their own, so no source
+ * definition maps them and comparisonsFor never picks this comparison: the index, whose feeds
+ * carry them (NHS demographics, the school census), adds it itself.
+ */
+export const MIDDLE_NAMES_COMPARISON: ComparisonDefinition = {
+  name: 'middleNames',
+  fields: [],
+  levels: [
+    { label: 'other given names missing' },
+    { label: 'same other given names' },
+    { label: 'same first other given name' },
+    { label: 'one shared, or the first mistyped' },
+    { label: 'all other' },
+  ],
+  initialM: [0, 0.85, 0.05, 0.05, 0.05],
+  initialU: [0, 0.01, 0.003, 0.012, 0.975],
+  compare: compareMiddleNames,
+};
+
 const NAME_LEVELS_TAIL: readonly LevelDefinition[] = [
   { label: 'Jaro-Winkler >= 0.92' },
   { label: 'Jaro-Winkler >= 0.88' },
@@ -499,6 +544,7 @@ export const ALL_COMPARISONS: readonly ComparisonDefinition[] = [
     initialU: [0, 0.000001, 0.00001, 0.0002, 0.999789],
     compare: compareOtherId,
   },
+  MIDDLE_NAMES_COMPARISON,
 ];
 
 /** The comparisons a source can feed: those whose fields it maps. */

@@ -143,6 +143,25 @@ export function looksLikeTwins(a: MatchRecord, b: MatchRecord, frequencies: Term
   return a.gender !== '' && b.gender !== '' && a.gender !== b.gender && !areForenameVariants(x, y);
 }
 
+/**
+ * The forenames are two names each given in its own right (Amelia and Amelie, Leo and Leon,
+ * Oliver and George), not one name with its typo, spelling variant or nickname, and no identifier
+ * is shared. Where the home agrees too, that is the twins rule; where it does not (one source
+ * holds no address, or an old one), the rest of the record cannot tell one child from a twin, or
+ * from another child of the same surname and birthday, whose own record has not arrived yet.
+ */
+export function forenamesAreTwoNames(
+  a: MatchRecord,
+  b: MatchRecord,
+  frequencies: TermFrequencies | null,
+): boolean {
+  const x = a.forename1;
+  const y = b.forename1;
+  if (x === '' || y === '' || x === y) return false;
+  if (areVariantsOfOneName(x, y) || shareAnIdentifier(a, b)) return false;
+  return distinctEstablishedNames(x, y, frequencies);
+}
+
 /** One name mistyped as the other: one edit, two in a long name, or a very close spelling. */
 function isTypo(x: string, y: string): boolean {
   if (withinOneEdit(x, y) || jaroWinkler(x, y) >= 0.92) return true;

@@ -47,6 +47,7 @@ const VALUE_OF: Record<ComparisonName, (r: MatchRecord) => string> = {
   nhsNumber: (r) => r.nhsNumber,
   upn: (r) => r.upn,
   otherIdentifier: (r) => r.otherIdentifier,
+  middleNames: (r) => r.otherForenames.join(' '),
 };
 
 export function explainPair(

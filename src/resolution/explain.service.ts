@@ -6,17 +6,17 @@ import type { AuditEntryInput } from '../audit/audit.model.ts';
 import { recordAudits } from '../audit/audit.record.ts';
 import type { AccessReason } from '../audit/audit.vocabulary.ts';
 import type { Database } from '../db/schema.ts';
-import { comparisonsFor, type ComparisonName } from '../matching/comparisons.ts';
+import type { ComparisonName } from '../matching/comparisons.ts';
 import { thresholdsFromProbabilities } from '../matching/decide.ts';
 import { explainPair, type Waterfall } from '../matching/explain.ts';
 import { DEFAULT_LINKAGE } from '../matching/linkage.ts';
-import { initialModel, type MatchModel } from '../matching/model.ts';
+import type { MatchModel } from '../matching/model.ts';
 import { prepareRecord } from '../matching/record.ts';
 import { compileModel } from '../matching/score.ts';
 import { childrenByContactPointId } from './dedupe.repository.ts';
 import { INDEX_DATE_FORMAT, loadIndexRecords, type IndexRecord } from './index-records.ts';
-import { INDEX_FIELDS } from './index-records.ts';
 import { newestModel } from './model.repository.ts';
+import { defaultModel, INDEX_COMPARISONS, withIndexComparisons } from './resolve-decide.ts';
 
 /** What stands in for a shielded child's whereabouts in an explanation. */
 export const SHIELDED_VALUE = '(shielded)';
@@ -50,18 +50,12 @@ export interface PairExplanation {
 async function scoringModel(db: Kysely<Database>): Promise<{ model: MatchModel; description: string }> {
   const stored = await newestModel(db);
   if (stored !== null) {
-    return { model: stored.model, description: `model ${stored.id}, trained on ${stored.trainedOn}` };
+    return {
+      model: withIndexComparisons(stored.model),
+      description: `model ${stored.id}, trained on ${stored.trainedOn}`,
+    };
   }
-  const comparisons = comparisonsFor(INDEX_FIELDS);
-  const start = initialModel(comparisons);
-  const model: MatchModel = {
-    ...start,
-    comparisons: start.comparisons.map((params, c) => ({
-      ...params,
-      levels: params.levels.map((level, l) => ({ ...level, u: comparisons[c]?.initialU[l] ?? level.u })),
-    })),
-  };
-  return { model, description: 'built-in starting parameters (no trained model stored yet)' };
+  return { model: defaultModel(), description: 'built-in starting parameters (no trained model stored yet)' };
 }
 
 function masking(waterfall: Waterfall, hide: readonly [boolean, boolean]): Waterfall {
@@ -141,10 +135,7 @@ export async function explainChildren(
   }
 
   const { model, description } = await scoringModel(db);
-  const comparisons = comparisonsFor(INDEX_FIELDS).filter((c) =>
-    model.comparisons.some((params) => params.name === c.name),
-  );
-  const compiled = compileModel(model, comparisons);
+  const compiled = compileModel(model, INDEX_COMPARISONS);
   const thresholds = thresholdsFromProbabilities(DEFAULT_LINKAGE.linkProbability);
   const pair = [a, b] as const;
   const hide = pair.map((child) => child.shielded && child.responsibleLa !== request.shielderOf) as [

@@ -12,6 +12,7 @@ import {
   incrementalPrior,
   matcherFor,
   MIN_PRIOR_POPULATION,
+  withIndexComparisons,
   type RowCandidateIds,
 } from './resolve-decide.ts';
 
@@ -74,6 +75,19 @@ describe('the incremental prior', () => {
   it('is one over the children in the index, with a floor on the population', () => {
     expect(incrementalPrior(2_000_000)).toBe(1 / 2_000_000);
     expect(incrementalPrior(3)).toBe(1 / MIN_PRIOR_POPULATION);
+  });
+});
+
+describe('a model stored before a comparison was added', () => {
+  it('scores the new comparison with its starting values, in the index order', () => {
+    const full = defaultModel();
+    const stored = { ...full, comparisons: full.comparisons.filter((c) => c.name !== 'middleNames') };
+    const completed = withIndexComparisons(stored);
+    expect(completed.comparisons.map((c) => c.name)).toEqual(full.comparisons.map((c) => c.name));
+    expect(completed.comparisons.find((c) => c.name === 'middleNames')).toEqual(
+      full.comparisons.find((c) => c.name === 'middleNames'),
+    );
+    expect(() => matcherFor(stored, 1_000)).not.toThrow();
   });
 });
 
@@ -208,6 +222,61 @@ describe('deciding a row against the index', () => {
         decide([row({ ...base, forename: 'Aria' })], [child('l', { ...base, forename: 'Lily' })]).outcomes,
       ),
     ).toMatchObject({ kind: 'new' });
+  });
+
+  it('asks about a row naming another child of the same surname and birthday where no home or identifier is shared', () => {
+    const amelia = child('a', { ...base, forename: 'Amelia', upn: testUpn(3) });
+    // The school census holds no address: Amelie may be Amelia's twin, not yet in the index.
+    const amelie = {
+      forename: 'Amelie',
+      surname: base.surname,
+      dateOfBirth: base.dateOfBirth,
+      gender: 'female',
+    };
+    expect(only(decide([row(amelie)], [amelia]).outcomes)).toMatchObject({
+      kind: 'review',
+      reason: 'other-forename',
+    });
+    // A typo of the child's own name, a spelling of it or a nickname for it still links.
+    for (const forename of ['Amelai', 'Millie']) {
+      expect(only(decide([row({ ...amelie, forename })], [amelia]).outcomes)).toMatchObject({
+        kind: 'link',
+        childId: 'a',
+      });
+    }
+    // So does the other name when an identifier says it is the same child.
+    expect(only(decide([row({ ...amelie, upn: testUpn(3) })], [amelia]).outcomes)).toMatchObject({
+      kind: 'link',
+      childId: 'a',
+    });
+  });
+
+  it('weighs the other given names: the same ones add to the evidence, different ones count against', () => {
+    // At national scale a name and a date of birth alone are close to the line: two children of
+    // one name and birthday are seldom given the same middle names.
+    const national = matcherFor(defaultModel(), 1_000_000);
+    const grace = child('g', { ...base, forename: 'Grace', surname: 'Lewis' });
+    const indexed = { ...grace, raw: { ...grace.raw, middleNames: 'Rose' } };
+    const decideAt = (middle: string) => {
+      const r = row({
+        forename: 'Grace',
+        surname: 'Lewis',
+        dateOfBirth: base.dateOfBirth,
+        gender: 'female',
+        extra: { middle_names: middle },
+      });
+      return only(
+        decideChunk({
+          rows: [r],
+          candidates: new Map([[r.id, { childIds: new Set(['g']), sourceRecordChild: null }]]),
+          index: new Map([['g', indexed]]),
+          remembered: new Map(),
+          matcher: national,
+        }).outcomes,
+      );
+    };
+    expect(decideAt('Rose')).toMatchObject({ kind: 'link', childId: 'g' });
+    expect(decideAt('Esme')).toMatchObject({ kind: 'review', reason: 'review-band' });
   });
 
   it('reviews a row that would take an NHS number another child holds', () => {

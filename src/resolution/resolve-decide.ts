@@ -1,11 +1,16 @@
 import { DEFAULT_BLOCKING, DEFAULT_BLOCKING_RULES, generateCandidates } from '../matching/blocking.ts';
 import { clusterRecords, type ClusterEdge } from '../matching/cluster.ts';
-import { comparisonsFor, type ComparisonDefinition } from '../matching/comparisons.ts';
+import {
+  comparisonsFor,
+  MIDDLE_NAMES_COMPARISON,
+  type ComparisonDefinition,
+} from '../matching/comparisons.ts';
 import {
   decidePair,
   forenamesClearlyDiffer,
   bornApart,
   forenameIsOtherName,
+  forenamesAreTwoNames,
   namesUnrelated,
   thresholdsFromProbabilities,
   vetoFor,
@@ -53,7 +58,10 @@ import type { PairDecision } from './resolution.table.ts';
  * post-adoption record (the same source record): the pre-adoption identity must not be found from it.
  */
 
-export const INDEX_COMPARISONS: readonly ComparisonDefinition[] = comparisonsFor(INDEX_FIELDS);
+export const INDEX_COMPARISONS: readonly ComparisonDefinition[] = [
+  ...comparisonsFor(INDEX_FIELDS),
+  MIDDLE_NAMES_COMPARISON,
+];
 
 /**
  * An index smaller than this is treated as this large when setting the prior: a young index is
@@ -126,10 +134,28 @@ export interface Matcher {
   readonly thresholds: Thresholds;
 }
 
+/**
+ * The model with parameters for every index comparison, in INDEX_COMPARISONS' order. A model
+ * stored before a comparison was added lacks it; the comparison then scores with the engine's
+ * starting values until a new model is trained.
+ */
+export function withIndexComparisons(model: MatchModel): MatchModel {
+  const starting = defaultModel();
+  const comparisons = INDEX_COMPARISONS.map((c, ci) => {
+    const params = model.comparisons.find((p) => p.name === c.name) ?? starting.comparisons[ci];
+    if (params === undefined) throw new Error(`no parameters for comparison "${c.name}"`);
+    return params;
+  });
+  return { ...model, comparisons };
+}
+
 /** The model compiled with the prior of an index holding `indexedChildren` children. */
 export function matcherFor(model: MatchModel, indexedChildren: number): Matcher {
   return {
-    compiled: compileModel({ ...model, prior: incrementalPrior(indexedChildren) }, INDEX_COMPARISONS),
+    compiled: compileModel(
+      { ...withIndexComparisons(model), prior: incrementalPrior(indexedChildren) },
+      INDEX_COMPARISONS,
+    ),
     thresholds: thresholdsFromProbabilities(),
   };
 }
@@ -289,6 +315,9 @@ const UNRELATED_NAMES: Veto = {
 const MIDDLE_NAME =
   'the forename of one is a middle name of the other, everything else agreeing: one child called by a middle name, or twins';
 
+const OTHER_FORENAME =
+  'the forenames are two different names, each given in its own right, with no identifier or home in common: perhaps a twin or another child of the same surname and birthday';
+
 const BORN_APART: Veto = {
   rule: 'different-person-details',
   reason: 'dates of birth clearly different and no identifier in common: perhaps a brother or sister',
@@ -329,7 +358,13 @@ function decideIndexPair(
   }
   if (decided.veto !== null) return decided;
   const veto = childIndexVeto(a, b);
-  if (veto === null) return decided;
+  if (veto === null) {
+    // A national index holds many children of one surname and birthday; when only the forename
+    // speaks, and it names another child, a person decides rather than the score.
+    const otherName =
+      decided.decision === 'link' && forenamesAreTwoNames(a, b, matcher.compiled.model.termFrequencies);
+    return otherName ? { ...decided, decision: 'review', hold: OTHER_FORENAME } : decided;
+  }
   return { decision: weight >= thresholds.reviewWeight ? 'review' : 'new', veto, deterministic: null };
 }
 
@@ -432,11 +467,17 @@ function judgeRow(
   }
   if (links.length > 1) return { kind: 'review', reason: 'ambiguous', pairs: [...links, ...band] };
   if (best !== undefined || band.length > 0) {
+    const holds = new Set(band.map((s) => s.decision.hold));
     const held = band.some((s) => s.decision.hold !== undefined);
-    const middleName = band.some((s) => s.decision.hold === MIDDLE_NAME);
     return {
       kind: 'review',
-      reason: middleName ? 'middle-name' : held && best === undefined ? 'household-only' : 'review-band',
+      reason: holds.has(MIDDLE_NAME)
+        ? 'middle-name'
+        : holds.has(OTHER_FORENAME)
+          ? 'other-forename'
+          : held && best === undefined
+            ? 'household-only'
+            : 'review-band',
       pairs: [...links, ...band],
     };
   }

@@ -25,7 +25,14 @@ import {
   STATISTICS_MIN_GROWTH,
 } from './statistics.repository.ts';
 import type { WaitingRow } from './outcome.ts';
-import { candidatePairKeys, decideChunk, defaultModel, matcherFor, trainModel } from './resolve-decide.ts';
+import {
+  candidatePairKeys,
+  decideChunk,
+  defaultModel,
+  matcherFor,
+  trainModel,
+  withIndexComparisons,
+} from './resolve-decide.ts';
 import { countWaitingRows, findBatch, nextWaitingRows, waitingFields } from './waiting-rows.repository.ts';
 
 /** Rows per transaction: large enough that a round of blocking queries serves many rows. */
@@ -156,9 +163,9 @@ async function chooseModel(
 ): Promise<{ model: MatchModel; label: string }> {
   const stored = await newestModel(deps.db);
   if (stored !== null) {
-    const current = { model: stored.model, label: `match_model ${stored.id}` };
+    const current = { model: withIndexComparisons(stored.model), label: `match_model ${stored.id}` };
     if (stored.mLearnt !== null || waiting < M_MIN_ROWS) return current;
-    const learnt = await learnMFromBatch(deps, batchId, stored.model, latestYear);
+    const learnt = await learnMFromBatch(deps, batchId, current.model, latestYear);
     if (learnt === null) return current;
     const id = await storeModel(deps.db, {
       trainedOn: `${stored.trainedOn}; m by EM from batch ${batchId}: ${learnt.rows} rows, ${learnt.pairs} pairs`,
