@@ -9,11 +9,13 @@ import {
   rowGender,
   rowLaCode,
   rowName,
+  rowSchool,
   sameAddress,
   sameName,
   type Provenance,
   type RowAddress,
   type RowName,
+  type RowSchool,
 } from './apply-values.ts';
 
 /**
@@ -38,6 +40,14 @@ export interface NameWrite {
 export interface AddressWrite {
   readonly childId: string;
   readonly address: RowAddress;
+  readonly provenance: Provenance;
+  closed: boolean;
+}
+
+/** An educational setting: the one open per child is the school the child is on roll at now. */
+export interface SchoolWrite {
+  readonly childId: string;
+  readonly school: RowSchool;
   readonly provenance: Provenance;
   closed: boolean;
 }
@@ -72,13 +82,24 @@ export interface Writes {
   readonly names: NameWrite[];
   readonly addresses: AddressWrite[];
   readonly identifiers: IdentifierWrite[];
+  readonly schools: SchoolWrite[];
   readonly closeNames: number[];
   readonly closeAddresses: number[];
+  readonly closeSchools: number[];
   readonly fills: ChildFill[];
 }
 
 export function emptyWrites(): Writes {
-  return { names: [], addresses: [], identifiers: [], closeNames: [], closeAddresses: [], fills: [] };
+  return {
+    names: [],
+    addresses: [],
+    identifiers: [],
+    schools: [],
+    closeNames: [],
+    closeAddresses: [],
+    closeSchools: [],
+    fills: [],
+  };
 }
 
 /** Identifiers a row gave that were not recorded (held by another child, or the child has another). */
@@ -133,13 +154,21 @@ export interface StoredAddress extends RowAddress {
   readonly provenance: Provenance;
 }
 
+export interface StoredSchool extends RowSchool {
+  readonly id: number;
+  readonly provenance: Provenance;
+}
+
 export interface StoredIdentifier {
   readonly scheme: string;
   readonly value: string;
   readonly sourceName: string;
 }
 
-/** A child's rows as loaded: open names, every address (oldest first), open identifiers. */
+/**
+ * A child's rows as loaded: open names, every address (oldest first), open identifiers, the
+ * current school.
+ */
 export interface ChildState {
   readonly childId: string;
   readonly gender: Gender;
@@ -147,6 +176,7 @@ export interface ChildState {
   readonly names: readonly StoredName[];
   readonly addresses: readonly StoredAddress[];
   readonly identifiers: readonly StoredIdentifier[];
+  readonly school: StoredSchool | null;
 }
 
 interface Entry<T> {
@@ -206,6 +236,10 @@ export function planLink(
     open: a.current,
     storedId: a.id,
   }));
+  const schools: Entry<RowSchool>[] =
+    state.school === null
+      ? []
+      : [{ value: state.school, provenance: state.school.provenance, open: true, storedId: state.school.id }];
   const identifiers = [...state.identifiers];
 
   const close = (entry: Entry<unknown>, closes: number[]): void => {
@@ -222,6 +256,12 @@ export function planLink(
     const write: AddressWrite = { childId, address, provenance, closed };
     writes.addresses.push(write);
     addresses.push({ value: address, provenance, open: !closed, write });
+  };
+
+  const addSchool = (school: RowSchool, provenance: Provenance, closed: boolean): void => {
+    const write: SchoolWrite = { childId, school, provenance, closed };
+    writes.schools.push(write);
+    schools.push({ value: school, provenance, open: !closed, write });
   };
 
   for (const row of rows) {
@@ -258,6 +298,21 @@ export function planLink(
           addAddress(address, provenance, false);
         } else if (!addresses.some((a) => sameAddress(a.value, address))) {
           addAddress(address, provenance, true);
+        }
+      }
+    }
+
+    const school = rowSchool(row);
+    if (school !== undefined) {
+      const current = schools.find((e) => e.open);
+      if (current === undefined) addSchool(school, provenance, false);
+      else if (current.value.urn !== school.urn) {
+        const challenger = rankOfEntry(ranks, 'school', provenance);
+        if (outranks(challenger, rankOfEntry(ranks, 'school', current.provenance))) {
+          close(current, writes.closeSchools);
+          addSchool(school, provenance, false);
+        } else if (!schools.some((e) => e.value.urn === school.urn)) {
+          addSchool(school, provenance, true);
         }
       }
     }
@@ -335,8 +390,10 @@ function writeCount(writes: Writes): number {
     writes.names.length +
     writes.addresses.length +
     writes.identifiers.length +
+    writes.schools.length +
     writes.closeNames.length +
-    writes.closeAddresses.length
+    writes.closeAddresses.length +
+    writes.closeSchools.length
   );
 }
 
@@ -396,9 +453,33 @@ function best<T>(
 }
 
 /**
+ * A field's distinct values across a group's rows: the surviving one first (see best), then each
+ * other value once, from the first row that gives it.
+ */
+function valuesOf<T>(
+  rows: readonly WaitingRow[],
+  field: string,
+  ranked: { readonly ranks: RankOf; readonly receivedAt: Date | undefined },
+  valueOf: (row: WaitingRow) => T | undefined,
+  same: (a: T, b: T) => boolean,
+): { value: T; provenance: Provenance; surviving: boolean }[] {
+  const surviving = best(rows, field, ranked.ranks, ranked.receivedAt, valueOf);
+  if (surviving === undefined) return [];
+  const values = [
+    { value: surviving.value, provenance: provenanceOf(surviving.row, ranked.receivedAt), surviving: true },
+  ];
+  for (const row of rows) {
+    const other = valueOf(row);
+    if (other === undefined || values.some((v) => same(v.value, other))) continue;
+    values.push({ value: other, provenance: provenanceOf(row, ranked.receivedAt), surviving: false });
+  }
+  return values;
+}
+
+/**
  * One new child from the rows of one group. Each field takes the surviving row's value (highest
  * rank, then most recent, then last); other rows' differing names become aliases and their
- * addresses history. A post-adoption row makes the child shielded ('adoption'), which needs a
+ * addresses and schools history. A post-adoption row makes the child shielded ('adoption'), which needs a
  * responsible LA: without one the group goes to review instead. `shieldLike` shields the child like
  * the shielded candidate a reviewer said it is not, with that child's LA.
  */
@@ -456,50 +537,18 @@ export function planNewChild(
     rowIds: rows.map((r) => r.id),
   };
 
-  const name = best(rows, 'name', ranks, receivedAt, rowName);
-  if (name !== undefined) {
-    const kept: RowName[] = [name.value];
-    writes.names.push({
-      childId,
-      kind: 'current',
-      name: name.value,
-      provenance: provenanceOf(name.row, receivedAt),
-      closed: false,
-    });
-    for (const row of rows) {
-      const other = rowName(row);
-      if (other === undefined || kept.some((k) => sameName(k, other))) continue;
-      kept.push(other);
-      writes.names.push({
-        childId,
-        kind: 'alias',
-        name: other,
-        provenance: provenanceOf(row, receivedAt),
-        closed: false,
-      });
-    }
+  // The surviving value is current; another row's differing name is an alias, its address or
+  // school history.
+  const ranked = { ranks, receivedAt };
+  for (const v of valuesOf(rows, 'name', ranked, rowName, sameName)) {
+    const kind = v.surviving ? 'current' : 'alias';
+    writes.names.push({ childId, kind, name: v.value, provenance: v.provenance, closed: false });
   }
-
-  const address = best(rows, 'address', ranks, receivedAt, rowAddress);
-  if (address !== undefined) {
-    const kept: RowAddress[] = [address.value];
-    writes.addresses.push({
-      childId,
-      address: address.value,
-      provenance: provenanceOf(address.row, receivedAt),
-      closed: false,
-    });
-    for (const row of rows) {
-      const other = rowAddress(row);
-      if (other === undefined || kept.some((k) => sameAddress(k, other))) continue;
-      kept.push(other);
-      writes.addresses.push({
-        childId,
-        address: other,
-        provenance: provenanceOf(row, receivedAt),
-        closed: true,
-      });
-    }
+  for (const v of valuesOf(rows, 'address', ranked, rowAddress, sameAddress)) {
+    writes.addresses.push({ childId, address: v.value, provenance: v.provenance, closed: !v.surviving });
+  }
+  for (const v of valuesOf(rows, 'school', ranked, rowSchool, (a, b) => a.urn === b.urn)) {
+    writes.schools.push({ childId, school: v.value, provenance: v.provenance, closed: !v.surviving });
   }
 
   const claim = (row: WaitingRow, scheme: IdentifierScheme, value: string): void => {

@@ -3,7 +3,13 @@ import { ChildRecordError } from '../children/child.errors.ts';
 import { GENDERS } from '../children/child.model.ts';
 import type { Executor } from '../children/executor.ts';
 import { sourceRank, type SourcePrecedence } from '../children/survivorship.ts';
-import { IdentifierRegistry, type ChildState, type RankOf, type StoredAddress } from './apply-plan.ts';
+import {
+  IdentifierRegistry,
+  type ChildState,
+  type RankOf,
+  type StoredAddress,
+  type StoredSchool,
+} from './apply-plan.ts';
 import { anyOf, arrayOf } from './apply-sql.ts';
 import { rowLaCode } from './apply-values.ts';
 import type { WaitingRow } from './outcome.ts';
@@ -91,6 +97,9 @@ function ofChildren(table: 'child_name' | 'child_identifier', childIds: readonly
   )`;
 }
 
+const SEALED_WITHOUT_ENCRYPTION =
+  'a sealed row was read without field encryption: apply through the encrypting database';
+
 export async function loadChildStates(trx: Executor, childIds: readonly string[]): Promise<ChildState[]> {
   if (childIds.length === 0) return [];
   const ids = anyOf<string>(childIds, 'uuid');
@@ -132,6 +141,12 @@ export async function loadChildStates(trx: Executor, childIds: readonly string[]
     .orderBy('valid_from')
     .orderBy('id')
     .execute();
+  const schools = await trx
+    .selectFrom('educational_setting')
+    .select(['id', 'child_id', 'urn', 'name', 'sealed_fields', 'source_name', 'batch_id', 'received_at'])
+    .where('child_id', '=', ids)
+    .where('valid_to', 'is', null)
+    .execute();
   const { rows: identifiers } = await sql<{
     child_id: string;
     scheme: string;
@@ -171,11 +186,7 @@ export async function loadChildStates(trx: Executor, childIds: readonly string[]
   for (const a of addresses) {
     // The table type says line1 is always there; a sealed row holds it only in its ciphertext.
     const line1 = a.line1 as string | null;
-    if (line1 === null) {
-      throw new Error(
-        'a sealed address was read without field encryption: apply through the encrypting database',
-      );
-    }
+    if (line1 === null) throw new Error(SEALED_WITHOUT_ENCRYPTION);
     states.get(a.child_id)?.addresses.push({
       id: a.id,
       line1,
@@ -184,6 +195,12 @@ export async function loadChildStates(trx: Executor, childIds: readonly string[]
       current: a.valid_to === null,
       provenance: provenance(a),
     });
+  }
+  const schoolOf = new Map<string, StoredSchool>();
+  for (const e of schools) {
+    const urn = e.urn as string | null;
+    if (urn === null) throw new Error(SEALED_WITHOUT_ENCRYPTION);
+    schoolOf.set(e.child_id, { id: e.id, urn, name: e.name, provenance: provenance(e) });
   }
   for (const i of identifiers) {
     states.get(i.child_id)?.identifiers.push({ scheme: i.scheme, value: i.value, sourceName: i.source_name });
@@ -198,6 +215,7 @@ export async function loadChildStates(trx: Executor, childIds: readonly string[]
     childId,
     gender: GENDERS.find((g) => g === fields.get(childId)?.gender) ?? 'unknown',
     responsibleLa: fields.get(childId)?.responsible_la ?? null,
+    school: schoolOf.get(childId) ?? null,
     ...state,
   }));
 }

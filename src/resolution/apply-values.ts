@@ -67,6 +67,23 @@ export function rowAddress(row: WaitingRow): RowAddress | undefined {
   return { line1, town: present(row.fields.town) ?? null, postcode: present(row.fields.postcode) ?? null };
 }
 
+export interface RowSchool {
+  readonly urn: string;
+  readonly name: string;
+}
+
+/**
+ * The school the row says the child is on roll at: the school census gives its URN and name. A
+ * URN that is not one (six or seven digits) stays in the feed row rather than naming a school no
+ * practitioner could find.
+ */
+export function rowSchool(row: WaitingRow): RowSchool | undefined {
+  const urn = present(row.fields.extra?.school_urn);
+  const name = present(row.fields.extra?.school_name);
+  if (urn === undefined || name === undefined || !/^[0-9]{6,7}$/.test(urn)) return undefined;
+  return { urn, name };
+}
+
 const GENDER_CODES: Readonly<Record<string, Gender>> = {
   female: 'female',
   f: 'female',

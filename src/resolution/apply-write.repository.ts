@@ -175,6 +175,14 @@ export async function writeHistory(trx: Executor, writes: Writes): Promise<void>
       .where('valid_to', 'is', null)
       .execute();
   }
+  if (writes.closeSchools.length > 0) {
+    await trx
+      .updateTable('educational_setting')
+      .set({ valid_to: sql<Date>`now()` })
+      .where('id', '=', anyOf<number>(writes.closeSchools, 'bigint'))
+      .where('valid_to', 'is', null)
+      .execute();
+  }
   if (writes.names.length > 0) {
     const payload = writes.names.map((w) => ({
       child_id: w.childId,
@@ -243,6 +251,24 @@ export async function writeHistory(trx: Executor, writes: Writes): Promise<void>
           payload,
           `child_id uuid, line1 text, town text, postcode text, closed boolean, ${PROVENANCE_COLUMNS}`,
         )}`,
+      )
+      .execute();
+  }
+  if (writes.schools.length > 0) {
+    const payload = writes.schools.map((w) => ({
+      child_id: w.childId,
+      urn: w.school.urn,
+      name: w.school.name,
+      closed: w.closed,
+      ...provenanceColumns(w.provenance),
+    }));
+    // The query builder again, so a shielded child's school is sealed like its address.
+    await trx
+      .insertInto('educational_setting')
+      .columns(['child_id', 'urn', 'name', 'source_name', 'batch_id', 'received_at', 'valid_to'])
+      .expression(
+        sql`select child_id, urn, name, source_name, batch_id, received_at, case when closed then now() end
+        from ${recordset(payload, `child_id uuid, urn text, name text, closed boolean, ${PROVENANCE_COLUMNS}`)}`,
       )
       .execute();
   }

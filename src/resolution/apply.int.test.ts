@@ -142,6 +142,17 @@ function addressesOf(childId: string, db: Kysely<Database> = database.db) {
   return db.selectFrom('child_address').selectAll().where('child_id', '=', childId).orderBy('id').execute();
 }
 
+function schoolsOf(childId: string, db: Kysely<Database> = database.db) {
+  return db
+    .selectFrom('educational_setting')
+    .selectAll()
+    .where('child_id', '=', childId)
+    .orderBy('id')
+    .execute();
+}
+
+const school = (urn: string, name: string) => ({ extra: { school_urn: urn, school_name: name } });
+
 function identifiersOf(childId: string) {
   return database.db
     .selectFrom('child_identifier')
@@ -534,6 +545,53 @@ describe('applyOutcomes: links', () => {
     expect((await childOf(childId)).version).toBe(afterNational.version + 1);
   });
 
+  it('records the school a row names: a newer one from an equal source replaces it, a lower one is history', async () => {
+    const childId = await createOne(NATIONAL, child(school('100001', 'Mill Lane Primary School')), T1);
+    let schools = await schoolsOf(childId);
+    expect(schools.map((e) => [e.urn, e.name, e.source_name, e.batch_id, e.valid_to === null])).toEqual([
+      ['100001', 'Mill Lane Primary School', NATIONAL, batches[NATIONAL], true],
+    ]);
+    expect(schools[0]?.received_at).toEqual(T1);
+
+    const link = (row: WaitingRow): RowOutcome => ({
+      kind: 'link',
+      rowId: row.id,
+      childId,
+      rule: 'probabilistic',
+      weight: 20,
+      probability: 0.999,
+    });
+    const moved = await feedRow(NATIONAL, child(school('100002', 'Hill Academy')), { receivedAt: T2 });
+    // A local system's older view of the school, and a URN that is not one, change nothing current.
+    const local = await feedRow(LOCAL, child(school('100003', 'Old Road Infants')), { receivedAt: T3 });
+    const broken = await feedRow(NATIONAL, child(school('12A', 'Nowhere School')), { receivedAt: T3 });
+    const restated = await feedRow(NATIONAL, child(school('100002', 'Hill Academy')), { receivedAt: T3 });
+    await apply([moved, local, broken, restated], [link(moved), link(local), link(broken), link(restated)]);
+    schools = await schoolsOf(childId);
+    expect(schools.map((e) => [e.urn, e.source_name, e.valid_to === null])).toEqual([
+      ['100001', NATIONAL, false],
+      ['100002', NATIONAL, true],
+      ['100003', LOCAL, false],
+    ]);
+  });
+
+  it('gives a new child of several rows the surviving school, the others as history', async () => {
+    const national = await feedRow(NATIONAL, child(school('200001', 'Park School')), { receivedAt: T1 });
+    const local = await feedRow(LOCAL, child(school('200002', 'Brook School')), { receivedAt: T2 });
+    await apply(
+      [national, local],
+      [
+        { kind: 'new', rowId: national.id, group: 7, rule: 'new' },
+        { kind: 'new', rowId: local.id, group: 7, rule: 'new' },
+      ],
+    );
+    const childId = (await feedRowOf(national.id)).child_id ?? '';
+    expect((await schoolsOf(childId)).map((e) => [e.urn, e.valid_to === null])).toEqual([
+      ['200001', true],
+      ['200002', false],
+    ]);
+  });
+
   it('never touches a shielded child: the whole chunk is refused and nothing changes', async () => {
     const childId = await createOne(NATIONAL, child());
     await shield(childId, '999');
@@ -672,7 +730,11 @@ describe('single-row decisions', () => {
       .execute((trx) => createChildFromRow(trx, first.id, { operator: OPERATOR, shieldLike: candidate }));
     const version = (await childOf(shieldedChild)).version;
 
-    const moved = await feedRow(NATIONAL, child({ address: '8 Far Away Road' }), { receivedAt: T3 });
+    const moved = await feedRow(
+      NATIONAL,
+      child({ address: '8 Far Away Road', ...school('300001', 'Hidden Valley School') }),
+      { receivedAt: T3 },
+    );
     await database.db
       .insertInto('match_review')
       .values({
@@ -696,6 +758,12 @@ describe('single-row decisions', () => {
     expect((await addressesOf(shieldedChild, childDb)).map((a) => a.line1)).toEqual([
       '4 Quiet Mews',
       '8 Far Away Road',
+    ]);
+    // The school is whereabouts too: sealed at rest like the address.
+    const rawSchools = await schoolsOf(shieldedChild);
+    expect(rawSchools.map((e) => [e.urn, e.name, e.sealed_fields === null])).toEqual([[null, null, false]]);
+    expect((await schoolsOf(shieldedChild, childDb)).map((e) => [e.urn, e.name])).toEqual([
+      ['300001', 'Hidden Valley School'],
     ]);
     const feed = await feedRowOf(moved.id);
     expect(feed).toMatchObject({ status: 'linked', child_id: shieldedChild });
