@@ -9,7 +9,6 @@ import { ChildRecordError } from '../children/child.errors.ts';
 import type { MergeRequest } from '../children/merge.service.ts';
 import type { Database } from '../db/schema.ts';
 import { generateCandidates } from '../matching/blocking.ts';
-import { comparisonsFor } from '../matching/comparisons.ts';
 import { decidePair } from '../matching/decide.ts';
 import { explainPair } from '../matching/explain.ts';
 import { DEFAULT_LINKAGE, runLinkage, type LinkageOptions } from '../matching/linkage.ts';
@@ -23,7 +22,7 @@ import {
   type NewChildrenReview,
 } from './dedupe.repository.ts';
 import { INDEX_DATE_FORMAT } from './index-records.ts';
-import { INDEX_FIELDS } from './index-records.ts';
+import { INDEX_COMPARISONS } from './resolve-decide.ts';
 import { streamLiveIndexRecords } from './index-stream.ts';
 import { withoutValues } from './outcome.ts';
 import { childrenPairKey } from './pair-key.ts';
@@ -163,7 +162,7 @@ export async function dedupeIndex(
     stage('reading');
     const { records, childIds, contactpointIds, shielded, responsibleLas } = loaded;
     const options = { ...DEFAULT_LINKAGE, ...request.linkage };
-    const comparisons = comparisonsFor(INDEX_FIELDS);
+    const comparisons = INDEX_COMPARISONS;
     const result = runLinkage(comparisons, records, null, {
       ...options,
       onStage: (name) => {
