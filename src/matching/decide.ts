@@ -144,11 +144,12 @@ export function looksLikeTwins(a: MatchRecord, b: MatchRecord, frequencies: Term
 }
 
 /**
- * The forenames are two names each given in its own right (Amelia and Amelie, Leo and Leon,
- * Oliver and George), not one name with its typo, spelling variant or nickname, and no identifier
- * is shared. Where the home agrees too, that is the twins rule; where it does not (one source
- * holds no address, or an old one), the rest of the record cannot tell one child from a twin, or
- * from another child of the same surname and birthday, whose own record has not arrived yet.
+ * The forenames name two children: clearly different names (Otis and Lucas), or two names each
+ * given in its own right (Amelia and Amelie, Leo and Leon) rather than one name with its typo,
+ * spelling variant or nickname, and no identifier is shared. Where surname and home agree too,
+ * that is the twins rule; where one side holds no home, an old one, or a mistyped surname, the
+ * rest of the record cannot tell one child from a twin, or from another child of the same
+ * surname and birthday, whose own record has not arrived yet.
  */
 export function forenamesAreTwoNames(
   a: MatchRecord,
@@ -158,8 +159,9 @@ export function forenamesAreTwoNames(
   const x = a.forename1;
   const y = b.forename1;
   if (x === '' || y === '' || x === y) return false;
-  if (areVariantsOfOneName(x, y) || shareAnIdentifier(a, b)) return false;
-  return distinctEstablishedNames(x, y, frequencies);
+  if (shareAnIdentifier(a, b) || namesSwapped(a, b)) return false;
+  if (forenamesClearlyDiffer(x, y)) return true;
+  return !areVariantsOfOneName(x, y) && distinctEstablishedNames(x, y, frequencies);
 }
 
 /** One name mistyped as the other: one edit, two in a long name, or a very close spelling. */

@@ -237,6 +237,14 @@ describe('deciding a row against the index', () => {
       kind: 'review',
       reason: 'other-forename',
     });
+    // A clearly different forename beside a mistyped surname (so not the twins rule) is asked about too.
+    const nathan = child('n', { ...base, forename: 'Nathan', surname: 'Lee' });
+    expect(
+      only(decide([row({ ...base, forename: 'Charlie', surname: 'Leee' })], [nathan]).outcomes),
+    ).toMatchObject({
+      kind: 'review',
+      reason: 'other-forename',
+    });
     // A typo of the child's own name, a spelling of it or a nickname for it still links.
     for (const forename of ['Amelai', 'Millie']) {
       expect(only(decide([row({ ...amelie, forename })], [amelia]).outcomes)).toMatchObject({

@@ -316,7 +316,7 @@ const MIDDLE_NAME =
   'the forename of one is a middle name of the other, everything else agreeing: one child called by a middle name, or twins';
 
 const OTHER_FORENAME =
-  'the forenames are two different names, each given in its own right, with no identifier or home in common: perhaps a twin or another child of the same surname and birthday';
+  'the forenames are two different names and no identifier is shared: perhaps a twin or another child of the same surname and birthday';
 
 const BORN_APART: Veto = {
   rule: 'different-person-details',
@@ -359,11 +359,12 @@ function decideIndexPair(
   if (decided.veto !== null) return decided;
   const veto = childIndexVeto(a, b);
   if (veto === null) {
-    // A national index holds many children of one surname and birthday; when only the forename
-    // speaks, and it names another child, a person decides rather than the score.
-    const otherName =
-      decided.decision === 'link' && forenamesAreTwoNames(a, b, matcher.compiled.model.termFrequencies);
-    return otherName ? { ...decided, decision: 'review', hold: OTHER_FORENAME } : decided;
+    // A national index holds many children of one surname and birthday; when the forename names
+    // another child, a person decides rather than the score.
+    if (decided.decision !== 'link' || !forenamesAreTwoNames(a, b, matcher.compiled.model.termFrequencies)) {
+      return decided;
+    }
+    return { ...decided, decision: 'review', hold: forenameIsOtherName(a, b) ? MIDDLE_NAME : OTHER_FORENAME };
   }
   return { decision: weight >= thresholds.reviewWeight ? 'review' : 'new', veto, deterministic: null };
 }
