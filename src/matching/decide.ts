@@ -164,6 +164,25 @@ export function forenamesAreTwoNames(
   return !areVariantsOfOneName(x, y) && distinctEstablishedNames(x, y, frequencies);
 }
 
+/** Both postcodes fall in one postcode district (SW1A, SE8): the same home or a move nearby. */
+function sameDistrict(a: MatchRecord, b: MatchRecord): boolean {
+  const x = a.postcode;
+  const y = b.postcode;
+  if (x === null || y === null) return false;
+  if (x.uk !== null && y.uk !== null) return x.uk.district === y.uk.district;
+  return x.compact === y.compact;
+}
+
+/**
+ * The surname clearly differs and no home or identifier is shared: beside a forename and a date of
+ * birth, that is another child of the same name and birthday somewhere else in the country as
+ * often as it is one child who changed surname and moved. (A child recorded under a former
+ * surname at home, or one part of a double surname, is not caught.)
+ */
+export function onlyForenameAndBirthShared(a: MatchRecord, b: MatchRecord): boolean {
+  return surnamesClearlyDiffer(a, b) && !shareAnIdentifier(a, b) && !sameDistrict(a, b);
+}
+
 /** One name mistyped as the other: one edit, two in a long name, or a very close spelling. */
 function isTypo(x: string, y: string): boolean {
   if (withinOneEdit(x, y) || jaroWinkler(x, y) >= 0.92) return true;

@@ -13,6 +13,7 @@ export function indexRecord(
     shielded: false,
     responsibleLa: null,
     status: 'active',
+    recordSources: [],
     raw: fields,
     ...extra,
   };

@@ -26,6 +26,8 @@ export interface IndexRecord {
   readonly shielded: boolean;
   readonly responsibleLa: string | null;
   readonly status: string;
+  /** The sources whose records the child holds (its source_record identifiers). */
+  readonly recordSources: readonly string[];
   /** The child's current details. Dates are 'YYYY-MM-DD' (INDEX_DATE_FORMAT). */
   readonly raw: RawPerson;
 }
@@ -63,9 +65,10 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
     surname: string | null;
     nhs_number: string | null;
     upn: string | null;
+    record_sources: string[] | null;
   }>`
     select c.id, c.contactpoint_id, c.shielded, c.post_adoption, c.responsible_la, c.status, c.gender,
-      c.date_of_birth, n.forename, n.middle_names, n.surname, i.nhs_number, i.upn
+      c.date_of_birth, n.forename, n.middle_names, n.surname, i.nhs_number, i.upn, i.record_sources
     from child c
     cross join lateral (
       select
@@ -78,7 +81,9 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
     cross join lateral (
       select
         max(ci.value) filter (where ci.scheme = 'nhs_number' and ci.valid_to is null) as nhs_number,
-        max(ci.value) filter (where ci.scheme = 'upn' and ci.valid_to is null) as upn
+        max(ci.value) filter (where ci.scheme = 'upn' and ci.valid_to is null) as upn,
+        array_agg(distinct ci.source_name)
+          filter (where ci.scheme = 'source_record' and ci.valid_to is null) as record_sources
       from child_identifier ci
       where ci.child_id = c.id
     ) i
@@ -123,6 +128,7 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
       shielded: child.shielded,
       responsibleLa: child.responsible_la,
       status: child.status,
+      recordSources: child.record_sources ?? [],
       raw,
     };
   });

@@ -49,6 +49,7 @@ function decide(
   options: {
     sourceRecordChild?: string;
     remembered?: Map<string, PairDecision>;
+    registers?: ReadonlySet<string>;
   } = {},
 ) {
   const ids = new Set(children.map((c) => c.childId));
@@ -61,6 +62,7 @@ function decide(
     index: new Map(children.map((c) => [c.childId, c])),
     remembered: options.remembered ?? new Map(),
     matcher,
+    registers: options.registers ?? new Set(['dwp_benefits']),
   });
 }
 
@@ -280,11 +282,95 @@ describe('deciding a row against the index', () => {
           index: new Map([['g', indexed]]),
           remembered: new Map(),
           matcher: national,
+          registers: new Set(),
         }).outcomes,
       );
     };
     expect(decideAt('Rose')).toMatchObject({ kind: 'link', childId: 'g' });
     expect(decideAt('Esme')).toMatchObject({ kind: 'review', reason: 'review-band' });
+  });
+
+  it('asks about a row sharing only a forename and date of birth, its surname and home elsewhere', () => {
+    // A model learnt from feeds where surnames and homes often change (a child taking a new
+    // family's name, moving), so the score alone would link on forename and date of birth.
+    const model = defaultModel();
+    const lenient = {
+      ...model,
+      comparisons: model.comparisons.map((c) =>
+        c.name === 'surname' || c.name === 'place' || c.name === 'address'
+          ? {
+              ...c,
+              levels: c.levels.map((level, l) => (l === c.levels.length - 1 ? { ...level, m: 0.9 } : level)),
+            }
+          : c,
+      ),
+    };
+    const mabel = child('m', { ...base, forename: 'Mabel', surname: 'Mahmood', postcode: 'E16 2YH' });
+    const decideWith = (fields: NormalisedFields) => {
+      const r = row(fields);
+      return only(
+        decideChunk({
+          rows: [r],
+          candidates: new Map([[r.id, { childIds: new Set(['m']), sourceRecordChild: null }]]),
+          index: new Map([['m', mabel]]),
+          remembered: new Map(),
+          matcher: matcherFor(lenient, MIN_PRIOR_POPULATION),
+          registers: new Set(),
+        }).outcomes,
+      );
+    };
+    const elsewhere = {
+      ...base,
+      forename: 'Mabel',
+      surname: 'Dixon',
+      address: '3 Brixton Road',
+      postcode: 'SW9 5TZ',
+    };
+    expect(decideWith(elsewhere)).toMatchObject({ kind: 'review', reason: 'other-surname' });
+    // The same surname elsewhere, or another surname at the child's own home, still links.
+    expect(decideWith({ ...elsewhere, surname: 'Mahmood' })).toMatchObject({ kind: 'link', childId: 'm' });
+    expect(decideWith({ ...base, forename: 'Mabel', surname: 'Dixon', postcode: 'E16 2YH' })).toMatchObject({
+      kind: 'link',
+      childId: 'm',
+    });
+  });
+
+  it('asks about a second record of one source under another spelling of the forename', () => {
+    const harry = child(
+      'h',
+      { ...base, forename: 'Harry', gender: 'male' },
+      { recordSources: ['dwp_benefits'] },
+    );
+    // Rows here come from dwp_benefits, which already gave this child a record: Henry is Harry's twin
+    // as often as Harry recorded twice.
+    expect(
+      only(decide([row({ ...base, forename: 'Henry', gender: 'male' })], [harry]).outcomes),
+    ).toMatchObject({
+      kind: 'review',
+      reason: 'source-holds-another',
+    });
+    // The same forename again is the source's duplicate of the child; another source's Henry is
+    // Harry under his full name.
+    expect(
+      only(decide([row({ ...base, forename: 'Harry', gender: 'male' })], [harry]).outcomes),
+    ).toMatchObject({
+      kind: 'link',
+      childId: 'h',
+    });
+    // A local system keeps a record per referral, often under a nickname: not a register.
+    expect(
+      only(
+        decide([row({ ...base, forename: 'Henry', gender: 'male' })], [harry], { registers: new Set() })
+          .outcomes,
+      ),
+    ).toMatchObject({ kind: 'link', childId: 'h' });
+    const fromNhs = { ...harry, recordSources: ['nhs_demographics'] };
+    expect(
+      only(decide([row({ ...base, forename: 'Henry', gender: 'male' })], [fromNhs]).outcomes),
+    ).toMatchObject({
+      kind: 'link',
+      childId: 'h',
+    });
   });
 
   it('reviews a row that would take an NHS number another child holds', () => {

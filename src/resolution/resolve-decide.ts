@@ -12,6 +12,7 @@ import {
   forenameIsOtherName,
   forenamesAreTwoNames,
   namesUnrelated,
+  onlyForenameAndBirthShared,
   thresholdsFromProbabilities,
   vetoFor,
   type Thresholds,
@@ -191,6 +192,8 @@ export interface ChunkInput {
   /** match_decision by pair key (rowPairKey). */
   readonly remembered: ReadonlyMap<string, PairDecision>;
   readonly matcher: Matcher;
+  /** Sources that hold each child once (national registers), by name. */
+  readonly registers: ReadonlySet<string>;
 }
 
 export interface ChunkDecision {
@@ -318,6 +321,9 @@ const MIDDLE_NAME =
 const OTHER_FORENAME =
   'the forenames are two different names and no identifier is shared: perhaps a twin or another child of the same surname and birthday';
 
+const OTHER_SURNAME =
+  'the surname is clearly different and no home or identifier is shared: perhaps another child of the same forename and birthday';
+
 const BORN_APART: Veto = {
   rule: 'different-person-details',
   reason: 'dates of birth clearly different and no identifier in common: perhaps a brother or sister',
@@ -361,10 +367,16 @@ function decideIndexPair(
   if (veto === null) {
     // A national index holds many children of one surname and birthday; when the forename names
     // another child, a person decides rather than the score.
-    if (decided.decision !== 'link' || !forenamesAreTwoNames(a, b, matcher.compiled.model.termFrequencies)) {
-      return decided;
+    if (decided.decision !== 'link') return decided;
+    if (forenamesAreTwoNames(a, b, matcher.compiled.model.termFrequencies)) {
+      return {
+        ...decided,
+        decision: 'review',
+        hold: forenameIsOtherName(a, b) ? MIDDLE_NAME : OTHER_FORENAME,
+      };
     }
-    return { ...decided, decision: 'review', hold: forenameIsOtherName(a, b) ? MIDDLE_NAME : OTHER_FORENAME };
+    if (onlyForenameAndBirthShared(a, b)) return { ...decided, decision: 'review', hold: OTHER_SURNAME };
+    return decided;
   }
   return { decision: weight >= thresholds.reviewWeight ? 'review' : 'new', veto, deterministic: null };
 }
@@ -379,9 +391,9 @@ function judgeRow(
   record: MatchRecord,
   found: RowCandidateIds | undefined,
   index: IndexRecords,
-  remembered: ReadonlyMap<string, PairDecision>,
-  matcher: Matcher,
+  input: ChunkInput,
 ): Verdict {
+  const { remembered, matcher, registers } = input;
   const { thresholds } = matcher;
   const sourceRecordChild = found?.sourceRecordChild ?? null;
   const scored: Scored[] = [];
@@ -464,6 +476,13 @@ function judgeRow(
     best.decision.hold === undefined &&
     decisive(best, [...links, ...band], thresholds)
   ) {
+    // A national register holds a child once: a second record of it under another spelling of the
+    // forename is a twin (Harry beside Henry) at least as often as one child recorded twice. Local
+    // systems hold a record per referral, often under a nickname.
+    const secondRecord = registers.has(row.sourceName) && best.child.recordSources.includes(row.sourceName);
+    if (secondRecord && record.forename1 !== best.record.forename1) {
+      return { kind: 'review', reason: 'source-holds-another', pairs: [best] };
+    }
     return guard({ kind: 'link', to: best, childId: best.child.childId, rule: 'probabilistic' });
   }
   if (links.length > 1) return { kind: 'review', reason: 'ambiguous', pairs: [...links, ...band] };
@@ -476,9 +495,11 @@ function judgeRow(
         ? 'middle-name'
         : holds.has(OTHER_FORENAME)
           ? 'other-forename'
-          : held && best === undefined
-            ? 'household-only'
-            : 'review-band',
+          : holds.has(OTHER_SURNAME)
+            ? 'other-surname'
+            : held && best === undefined
+              ? 'household-only'
+              : 'review-band',
       pairs: [...links, ...band],
     };
   }
@@ -564,7 +585,7 @@ export function decideChunk(input: ChunkInput): ChunkDecision {
   const index = new IndexRecords(input.index);
   const verdicts = input.rows.map((row) => {
     const record = prepareRow(row.fields);
-    const verdict = judgeRow(row, record, input.candidates.get(row.id), index, input.remembered, matcher);
+    const verdict = judgeRow(row, record, input.candidates.get(row.id), index, input);
     return { row, record, verdict };
   });
   const fresh = verdicts.filter((v) => v.verdict.kind === 'new');
