@@ -52,6 +52,10 @@ import type { PairDecision } from './resolution.table.ts';
  *    the row is a new child. A vetoed candidate is a different child (a twin, a sibling, another
  *    NHS number) and is neither linked nor asked about, except two conflicting identifiers on a
  *    pair that otherwise scores as a link, with no clean link beside it (see doubtfulVeto).
+ *    A pair the score would link goes to review instead when the forename names another child
+ *    (clearly different, or another name in its own right), when only forename and date of birth
+ *    agree with the surname and home elsewhere, or when a national register would hold the child
+ *    twice under two forenames: at national scale each is a twin or a namesake as often as not.
  * 5. A row that would link elsewhere or become a new child while a candidate holds its NHS number
  *    or UPN goes to review ('identifier-in-use'): one number cannot belong to two children.
  *
@@ -385,6 +389,16 @@ function byWeight(a: Scored, b: Scored): number {
   return b.weight - a.weight || (a.child.childId < b.child.childId ? -1 : 1);
 }
 
+/** Why a row with candidates in the review band waits for a person: the first hold that applies. */
+function bandReason(band: readonly Scored[], nothingLinks: boolean): string {
+  const holds = new Set(band.map((s) => s.decision.hold));
+  if (holds.has(MIDDLE_NAME)) return 'middle-name';
+  if (holds.has(OTHER_FORENAME)) return 'other-forename';
+  if (holds.has(OTHER_SURNAME)) return 'other-surname';
+  const held = band.some((s) => s.decision.hold !== undefined);
+  return held && nothingLinks ? 'household-only' : 'review-band';
+}
+
 /** The verdict on one row against the index alone. */
 function judgeRow(
   row: WaitingRow,
@@ -487,19 +501,9 @@ function judgeRow(
   }
   if (links.length > 1) return { kind: 'review', reason: 'ambiguous', pairs: [...links, ...band] };
   if (best !== undefined || band.length > 0) {
-    const holds = new Set(band.map((s) => s.decision.hold));
-    const held = band.some((s) => s.decision.hold !== undefined);
     return {
       kind: 'review',
-      reason: holds.has(MIDDLE_NAME)
-        ? 'middle-name'
-        : holds.has(OTHER_FORENAME)
-          ? 'other-forename'
-          : holds.has(OTHER_SURNAME)
-            ? 'other-surname'
-            : held && best === undefined
-              ? 'household-only'
-              : 'review-band',
+      reason: bandReason(band, best === undefined),
       pairs: [...links, ...band],
     };
   }
