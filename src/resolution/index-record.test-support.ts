@@ -13,7 +13,6 @@ export function indexRecord(
     shielded: false,
     responsibleLa: null,
     status: 'active',
-    recordSources: [],
     raw: fields,
     ...extra,
   };

@@ -26,8 +26,6 @@ export interface IndexRecord {
   readonly shielded: boolean;
   readonly responsibleLa: string | null;
   readonly status: string;
-  /** The sources whose records the child holds (its source_record identifiers). */
-  readonly recordSources: readonly string[];
   /** The child's current details. Dates are 'YYYY-MM-DD' (INDEX_DATE_FORMAT). */
   readonly raw: RawPerson;
 }
@@ -65,10 +63,9 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
     surname: string | null;
     nhs_number: string | null;
     upn: string | null;
-    record_sources: string[] | null;
   }>`
     select c.id, c.contactpoint_id, c.shielded, c.post_adoption, c.responsible_la, c.status, c.gender,
-      c.date_of_birth, n.forename, n.middle_names, n.surname, i.nhs_number, i.upn, i.record_sources
+      c.date_of_birth, n.forename, n.middle_names, n.surname, i.nhs_number, i.upn
     from child c
     cross join lateral (
       select
@@ -81,9 +78,7 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
     cross join lateral (
       select
         max(ci.value) filter (where ci.scheme = 'nhs_number' and ci.valid_to is null) as nhs_number,
-        max(ci.value) filter (where ci.scheme = 'upn' and ci.valid_to is null) as upn,
-        array_agg(distinct ci.source_name)
-          filter (where ci.scheme = 'source_record' and ci.valid_to is null) as record_sources
+        max(ci.value) filter (where ci.scheme = 'upn' and ci.valid_to is null) as upn
       from child_identifier ci
       where ci.child_id = c.id
     ) i
@@ -128,7 +123,6 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
       shielded: child.shielded,
       responsibleLa: child.responsible_la,
       status: child.status,
-      recordSources: child.record_sources ?? [],
       raw,
     };
   });

@@ -49,7 +49,6 @@ function decide(
   options: {
     sourceRecordChild?: string;
     remembered?: Map<string, PairDecision>;
-    registers?: ReadonlySet<string>;
   } = {},
 ) {
   const ids = new Set(children.map((c) => c.childId));
@@ -62,7 +61,6 @@ function decide(
     index: new Map(children.map((c) => [c.childId, c])),
     remembered: options.remembered ?? new Map(),
     matcher,
-    registers: options.registers ?? new Set(['dwp_benefits']),
   });
 }
 
@@ -282,7 +280,6 @@ describe('deciding a row against the index', () => {
           index: new Map([['g', indexed]]),
           remembered: new Map(),
           matcher: national,
-          registers: new Set(),
         }).outcomes,
       );
     };
@@ -315,7 +312,6 @@ describe('deciding a row against the index', () => {
           index: new Map([['m', mabel]]),
           remembered: new Map(),
           matcher: matcherFor(lenient, MIN_PRIOR_POPULATION),
-          registers: new Set(),
         }).outcomes,
       );
     };
@@ -332,44 +328,6 @@ describe('deciding a row against the index', () => {
     expect(decideWith({ ...base, forename: 'Mabel', surname: 'Dixon', postcode: 'E16 2YH' })).toMatchObject({
       kind: 'link',
       childId: 'm',
-    });
-  });
-
-  it('asks about a second record of one source under another spelling of the forename', () => {
-    const harry = child(
-      'h',
-      { ...base, forename: 'Harry', gender: 'male' },
-      { recordSources: ['dwp_benefits'] },
-    );
-    // Rows here come from dwp_benefits, which already gave this child a record: Henry is Harry's twin
-    // as often as Harry recorded twice.
-    expect(
-      only(decide([row({ ...base, forename: 'Henry', gender: 'male' })], [harry]).outcomes),
-    ).toMatchObject({
-      kind: 'review',
-      reason: 'source-holds-another',
-    });
-    // The same forename again is the source's duplicate of the child; another source's Henry is
-    // Harry under his full name.
-    expect(
-      only(decide([row({ ...base, forename: 'Harry', gender: 'male' })], [harry]).outcomes),
-    ).toMatchObject({
-      kind: 'link',
-      childId: 'h',
-    });
-    // A local system keeps a record per referral, often under a nickname: not a register.
-    expect(
-      only(
-        decide([row({ ...base, forename: 'Henry', gender: 'male' })], [harry], { registers: new Set() })
-          .outcomes,
-      ),
-    ).toMatchObject({ kind: 'link', childId: 'h' });
-    const fromNhs = { ...harry, recordSources: ['nhs_demographics'] };
-    expect(
-      only(decide([row({ ...base, forename: 'Henry', gender: 'male' })], [fromNhs]).outcomes),
-    ).toMatchObject({
-      kind: 'link',
-      childId: 'h',
     });
   });
 

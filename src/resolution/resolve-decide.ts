@@ -53,9 +53,9 @@ import type { PairDecision } from './resolution.table.ts';
  *    NHS number) and is neither linked nor asked about, except two conflicting identifiers on a
  *    pair that otherwise scores as a link, with no clean link beside it (see doubtfulVeto).
  *    A pair the score would link goes to review instead when the forename names another child
- *    (clearly different, or another name in its own right), when only forename and date of birth
- *    agree with the surname and home elsewhere, or when a national register would hold the child
- *    twice under two forenames: at national scale each is a twin or a namesake as often as not.
+ *    (clearly different, or another name in its own right), or when only forename and date of
+ *    birth agree with the surname and home elsewhere: at national scale each is a twin or a
+ *    namesake often enough that a person decides.
  * 5. A row that would link elsewhere or become a new child while a candidate holds its NHS number
  *    or UPN goes to review ('identifier-in-use'): one number cannot belong to two children.
  *
@@ -196,8 +196,6 @@ export interface ChunkInput {
   /** match_decision by pair key (rowPairKey). */
   readonly remembered: ReadonlyMap<string, PairDecision>;
   readonly matcher: Matcher;
-  /** Sources that hold each child once (national registers), by name. */
-  readonly registers: ReadonlySet<string>;
 }
 
 export interface ChunkDecision {
@@ -407,7 +405,7 @@ function judgeRow(
   index: IndexRecords,
   input: ChunkInput,
 ): Verdict {
-  const { remembered, matcher, registers } = input;
+  const { remembered, matcher } = input;
   const { thresholds } = matcher;
   const sourceRecordChild = found?.sourceRecordChild ?? null;
   const scored: Scored[] = [];
@@ -490,13 +488,6 @@ function judgeRow(
     best.decision.hold === undefined &&
     decisive(best, [...links, ...band], thresholds)
   ) {
-    // A national register holds a child once: a second record of it under another spelling of the
-    // forename is a twin (Harry beside Henry) at least as often as one child recorded twice. Local
-    // systems hold a record per referral, often under a nickname.
-    const secondRecord = registers.has(row.sourceName) && best.child.recordSources.includes(row.sourceName);
-    if (secondRecord && record.forename1 !== best.record.forename1) {
-      return { kind: 'review', reason: 'source-holds-another', pairs: [best] };
-    }
     return guard({ kind: 'link', to: best, childId: best.child.childId, rule: 'probabilistic' });
   }
   if (links.length > 1) return { kind: 'review', reason: 'ambiguous', pairs: [...links, ...band] };

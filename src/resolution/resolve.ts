@@ -226,7 +226,6 @@ export async function resolveBatch(
   let analysedAt = indexed;
   if (waiting >= STATISTICS_MIN_GROWTH) await refreshMatchingStatistics(deps.db);
   const chosen = await chooseModel(deps, batchId, waiting, latestYear);
-  const registers = new Set(batch.sourceKind === 'national' ? [batch.sourceName] : []);
   let chunks = 0;
   // Every row before this one is resolved: each chunk takes rows in order and decides all of them
   // but those it defers, which the next chunk takes first.
@@ -251,7 +250,6 @@ export async function resolveBatch(
         index,
         remembered,
         matcher: matcherFor(chosen.model, indexed),
-        registers,
       });
       const deferred = new Set(decision.deferred);
       const decided = rows.filter((row) => !deferred.has(row.id));

@@ -84,27 +84,18 @@ export async function countWaitingRows(db: Executor, batchId: number): Promise<n
 export interface BatchState {
   readonly id: number;
   readonly sourceName: string;
-  /** 'national' for a national register, which holds each child once. */
-  readonly sourceKind: string;
   readonly status: string;
   readonly receivedAt: Date;
 }
 
 export async function findBatch(db: Executor, batchId: number): Promise<BatchState | null> {
   const row = await db
-    .selectFrom('source_batch as b')
-    .innerJoin('source as s', 's.name', 'b.source_name')
-    .select(['b.id', 'b.source_name', 's.kind', 'b.status', 'b.received_at'])
-    .where('b.id', '=', batchId)
+    .selectFrom('source_batch')
+    .select(['id', 'source_name', 'status', 'received_at'])
+    .where('id', '=', batchId)
     .executeTakeFirst();
   if (row === undefined) return null;
-  return {
-    id: row.id,
-    sourceName: row.source_name,
-    sourceKind: row.kind,
-    status: row.status,
-    receivedAt: row.received_at,
-  };
+  return { id: row.id, sourceName: row.source_name, status: row.status, receivedAt: row.received_at };
 }
 
 /** How a batch's accepted rows stand: still waiting, or resolved one way or another. */
