@@ -167,7 +167,7 @@ export interface StoredIdentifier {
 
 /**
  * A child's rows as loaded: open names, every address (oldest first), open identifiers, the
- * current school.
+ * current school (loaded only when a row names a school).
  */
 export interface ChildState {
   readonly childId: string;

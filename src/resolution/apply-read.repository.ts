@@ -11,7 +11,7 @@ import {
   type StoredSchool,
 } from './apply-plan.ts';
 import { anyOf, arrayOf } from './apply-sql.ts';
-import { rowLaCode } from './apply-values.ts';
+import { rowLaCode, rowSchool } from './apply-values.ts';
 import type { WaitingRow } from './outcome.ts';
 
 /**
@@ -100,8 +100,17 @@ function ofChildren(table: 'child_name' | 'child_identifier', childIds: readonly
 const SEALED_WITHOUT_ENCRYPTION =
   'a sealed row was read without field encryption: apply through the encrypting database';
 
-export async function loadChildStates(trx: Executor, childIds: readonly string[]): Promise<ChildState[]> {
+/**
+ * The state of each child rows are linked to. The current school is read only for children whose
+ * rows name one (only the school census does): planning consults it for nothing else.
+ */
+export async function loadChildStates(
+  trx: Executor,
+  links: ReadonlyMap<string, readonly WaitingRow[]>,
+): Promise<ChildState[]> {
+  const childIds = [...links.keys()];
   if (childIds.length === 0) return [];
+  const schooled = childIds.filter((id) => links.get(id)?.some((row) => rowSchool(row) !== undefined));
   const ids = anyOf<string>(childIds, 'uuid');
   const { rows: names } = await sql<{
     id: number;
@@ -141,12 +150,24 @@ export async function loadChildStates(trx: Executor, childIds: readonly string[]
     .orderBy('valid_from')
     .orderBy('id')
     .execute();
-  const schools = await trx
-    .selectFrom('educational_setting')
-    .select(['id', 'child_id', 'urn', 'name', 'sealed_fields', 'source_name', 'batch_id', 'received_at'])
-    .where('child_id', '=', ids)
-    .where('valid_to', 'is', null)
-    .execute();
+  const schools =
+    schooled.length === 0
+      ? []
+      : await trx
+          .selectFrom('educational_setting')
+          .select([
+            'id',
+            'child_id',
+            'urn',
+            'name',
+            'sealed_fields',
+            'source_name',
+            'batch_id',
+            'received_at',
+          ])
+          .where('child_id', '=', anyOf<string>(schooled, 'uuid'))
+          .where('valid_to', 'is', null)
+          .execute();
   const { rows: identifiers } = await sql<{
     child_id: string;
     scheme: string;

@@ -108,7 +108,7 @@ export async function applyResolved(
   const ranks = await loadRanks(trx);
   const knownLa = await knownLocalAuthorities(trx, [...newRows, ...[...links.values()].flat()]);
   await lockLinkTargets(trx, links, options.allowShielded);
-  const states = await loadChildStates(trx, [...links.keys()]);
+  const states = await loadChildStates(trx, links);
   const registry = await loadHolders(trx, [...[...links.values()].flat(), ...newRows]);
 
   const writes = emptyWrites();

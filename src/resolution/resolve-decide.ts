@@ -145,6 +145,11 @@ export interface Matcher {
  * starting values until a new model is trained.
  */
 export function withIndexComparisons(model: MatchModel): MatchModel {
+  const complete =
+    model.comparisons.length === INDEX_COMPARISONS.length &&
+    INDEX_COMPARISONS.every((c, ci) => model.comparisons[ci]?.name === c.name);
+  // Every chunk compiles its matcher through here: a complete model is returned as it is.
+  if (complete) return model;
   const starting = defaultModel();
   const comparisons = INDEX_COMPARISONS.map((c, ci) => {
     const params = model.comparisons.find((p) => p.name === c.name) ?? starting.comparisons[ci];
