@@ -13,6 +13,7 @@ import {
   matcherFor,
   MIN_PRIOR_POPULATION,
   withIndexComparisons,
+  type Matcher,
   type RowCandidateIds,
 } from './resolve-decide.ts';
 
@@ -49,6 +50,7 @@ function decide(
   options: {
     sourceRecordChild?: string;
     remembered?: Map<string, PairDecision>;
+    matcher?: Matcher;
   } = {},
 ) {
   const ids = new Set(children.map((c) => c.childId));
@@ -60,7 +62,7 @@ function decide(
     candidates,
     index: new Map(children.map((c) => [c.childId, c])),
     remembered: options.remembered ?? new Map(),
-    matcher,
+    matcher: options.matcher ?? matcher,
   });
 }
 
@@ -273,15 +275,7 @@ describe('deciding a row against the index', () => {
         gender: 'female',
         extra: { middle_names: middle },
       });
-      return only(
-        decideChunk({
-          rows: [r],
-          candidates: new Map([[r.id, { childIds: new Set(['g']), sourceRecordChild: null }]]),
-          index: new Map([['g', indexed]]),
-          remembered: new Map(),
-          matcher: national,
-        }).outcomes,
-      );
+      return only(decide([r], [indexed], { matcher: national }).outcomes);
     };
     expect(decideAt('Rose')).toMatchObject({ kind: 'link', childId: 'g' });
     expect(decideAt('Esme')).toMatchObject({ kind: 'review', reason: 'review-band' });
@@ -304,15 +298,8 @@ describe('deciding a row against the index', () => {
     };
     const mabel = child('m', { ...base, forename: 'Mabel', surname: 'Mahmood', postcode: 'E16 2YH' });
     const decideWith = (fields: NormalisedFields) => {
-      const r = row(fields);
       return only(
-        decideChunk({
-          rows: [r],
-          candidates: new Map([[r.id, { childIds: new Set(['m']), sourceRecordChild: null }]]),
-          index: new Map([['m', mabel]]),
-          remembered: new Map(),
-          matcher: matcherFor(lenient, MIN_PRIOR_POPULATION),
-        }).outcomes,
+        decide([row(fields)], [mabel], { matcher: matcherFor(lenient, MIN_PRIOR_POPULATION) }).outcomes,
       );
     };
     const elsewhere = {
