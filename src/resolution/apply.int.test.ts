@@ -13,6 +13,7 @@ import type { Database } from '../db/schema.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
 import { createChildFromRow, linkRowToChild, REVIEWED_RULE } from './apply-row.ts';
 import { applyOutcomes, applyResolved, type ApplyContext } from './apply.repository.ts';
+import { loadIndexRecords, type IndexRecord } from './index-records.ts';
 import type { RowOutcome, ScoredCandidate, StoredExplanation, WaitingRow } from './outcome.ts';
 
 const OPERATOR = 'resolution-test';
@@ -136,6 +137,23 @@ function namesOf(childId: string) {
     .where('child_id', '=', childId)
     .orderBy('id')
     .execute();
+}
+
+function withoutStreet(fields: NormalisedFields): NormalisedFields {
+  const kept = { ...fields };
+  delete kept.address;
+  delete kept.town;
+  return kept;
+}
+
+function linkTo(row: WaitingRow, childId: string): RowOutcome {
+  return { kind: 'link', rowId: row.id, childId, rule: 'nhs-number+dob', weight: null, probability: null };
+}
+
+async function indexRecordOf(childId: string): Promise<IndexRecord> {
+  const [record] = await loadIndexRecords(childDb, [childId]);
+  if (record === undefined) throw new Error(`child ${childId} is not in the index`);
+  return record;
 }
 
 function addressesOf(childId: string, db: Kysely<Database> = database.db) {
@@ -543,6 +561,32 @@ describe('applyOutcomes: links', () => {
     expect(identifiers.filter((i) => i.scheme === 'source_record')).toHaveLength(4);
     expect((await feedRowOf(local.id)).resolution).toMatchObject({ identifiersNotAdded: ['nhs_number'] });
     expect((await childOf(childId)).version).toBe(afterNational.version + 1);
+  });
+
+  it('compares a child with no address by the newest postcode its rows give', async () => {
+    // The school census gives a postcode with no street: no address is written, but the child's
+    // place is still what matching compares.
+    const postcodeOnly = withoutStreet(child({ postcode: 'LS1 4AP' }));
+    const childId = await createOne(NATIONAL, postcodeOnly, T1);
+    expect(await addressesOf(childId)).toEqual([]);
+    expect((await indexRecordOf(childId)).raw).toMatchObject({ postcode: 'LS1 4AP' });
+    expect((await indexRecordOf(childId)).raw.address).toBeUndefined();
+
+    const moved = await feedRow(NATIONAL, { ...postcodeOnly, postcode: 'LS6 2AA' }, { receivedAt: T2 });
+    await apply([moved], [linkTo(moved, childId)]);
+    expect((await indexRecordOf(childId)).raw).toMatchObject({ postcode: 'LS6 2AA' });
+
+    // Once the child has an address, that is its place.
+    const housed = await feedRow(
+      NATIONAL,
+      { ...postcodeOnly, address: '2 Hyde Park Road', postcode: 'LS6 1AB' },
+      { receivedAt: T3 },
+    );
+    await apply([housed], [linkTo(housed, childId)]);
+    expect((await indexRecordOf(childId)).raw).toMatchObject({
+      address: '2 Hyde Park Road',
+      postcode: 'LS6 1AB',
+    });
   });
 
   it('records the school a row names: a newer one from an equal source replaces it, a lower one is history', async () => {

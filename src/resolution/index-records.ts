@@ -35,12 +35,31 @@ function joinAddress(parts: readonly (string | null)[]): string {
 }
 
 /**
+ * The newest postcode the rows of each child give, for children with no address. The school census
+ * gives a postcode without a street, which is not an address anyone could visit and so is not
+ * written as one (apply-values.ts), but it still says where the child lives: without it, another
+ * child of the same name and birthday anywhere in the country looks no less like this one.
+ */
+async function postcodesWithoutAddress(
+  db: Executor,
+  childIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (childIds.length === 0) return new Map();
+  const { rows } = await sql<{ child_id: string; postcode: string }>`
+    select distinct on (child_id) child_id, fields ->> 'postcode' as postcode
+    from feed_row
+    where child_id = any(${sql<string[]>`${childIds}::uuid[]`}) and fields ->> 'postcode' is not null
+    order by child_id, id desc`.execute(db);
+  return new Map(rows.map((row) => [row.child_id, row.postcode]));
+}
+
+/**
  * Loads the current details of the given children for matching: current name, the newest current
- * address, NHS number and UPN. Merged-away and purged children are skipped. `db` must be the
+ * address (or, with none, the newest postcode the child's feed rows give), NHS number and UPN. Merged-away and purged children are skipped. `db` must be the
  * field-encrypting view (services' childDb) so a shielded child's address is opened in memory —
  * matching must still find shielded children.
  *
- * Two statements whatever the number of children, each taking the ids as one array parameter.
+ * Three statements whatever the number of children, each taking the ids as one array parameter.
  */
 export async function loadIndexRecords(db: Executor, childIds: readonly string[]): Promise<IndexRecord[]> {
   if (childIds.length === 0) return [];
@@ -100,6 +119,10 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
     // Newest first: the first current one is the child's address.
     if (address.current && !addressOf.has(address.child_id)) addressOf.set(address.child_id, address);
   }
+  const placeOf = await postcodesWithoutAddress(
+    db,
+    children.flatMap((child) => (addressOf.has(child.id) ? [] : [child.id])),
+  );
   return children.map((child) => {
     const address = addressOf.get(child.id);
     const raw: RawPerson = {
@@ -116,6 +139,9 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
       raw.address = joinAddress([address.line1, address.line2, address.line3, address.line4]);
       if (address.town !== null) raw.town = address.town;
       if (address.postcode !== null) raw.postcode = address.postcode;
+    } else {
+      const postcode = placeOf.get(child.id);
+      if (postcode !== undefined) raw.postcode = postcode;
     }
     return {
       childId: child.id,
