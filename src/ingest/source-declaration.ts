@@ -25,6 +25,12 @@ export interface SourceDeclaration extends SourceDefinition {
   readonly genderCodes: Readonly<Record<string, Gender>>;
   /** Rank per child record field for survivorship (stored in source.precedence; see survivorship.ts). */
   readonly precedence: Readonly<Record<string, number>>;
+  /**
+   * The column whose value the rows of one household share (a benefit claim's reference): the
+   * brothers and sisters on one claim are evidence about each other's match. Null when the source
+   * has none.
+   */
+  readonly household: string | null;
 }
 
 /**
@@ -101,7 +107,16 @@ export const LA_CODE_COLUMN = 'la_code';
 /** Validates a parsed JSON declaration; every message names the offending key. */
 export function parseSourceDeclaration(json: unknown): SourceDeclaration {
   if (!isRecord(json)) throw new SourceDefinitionError('the source declaration must be a JSON object');
-  const { name, kind, required, extra, genderCodes: codes, precedence: ranks, ...definition } = json;
+  const {
+    name,
+    kind,
+    required,
+    extra,
+    household,
+    genderCodes: codes,
+    precedence: ranks,
+    ...definition
+  } = json;
   if (typeof name !== 'string' || !SOURCE_NAME.test(name)) {
     throw new SourceDefinitionError(
       '"name" must be 1 to 64 lower-case letters, digits, dots, hyphens or underscores',
@@ -128,8 +143,12 @@ export function parseSourceDeclaration(json: unknown): SourceDeclaration {
       `a source that flags post-adoption records must keep the "${LA_CODE_COLUMN}" column in "extra": a post-adoption record is created shielded under its local authority`,
     );
   }
+  if (household !== undefined && (typeof household !== 'string' || household.trim() === '')) {
+    throw new SourceDefinitionError('"household" must name the column the rows of one household share');
+  }
   return {
     ...parsed,
+    household: household?.trim() ?? null,
     name,
     kind: kind as SourceDeclaration['kind'],
     required: requiredFields as FieldName[],
@@ -141,7 +160,13 @@ export function parseSourceDeclaration(json: unknown): SourceDeclaration {
 
 /** Every column a file of this source must have. */
 export function declaredColumns(source: SourceDeclaration): string[] {
-  return [...new Set([...requiredColumns(source), ...source.extra])];
+  return [
+    ...new Set([
+      ...requiredColumns(source),
+      ...source.extra,
+      ...(source.household === null ? [] : [source.household]),
+    ]),
+  ];
 }
 
 /** The names of the declared sources, from the JSON files in SOURCES_DIR. */

@@ -7,7 +7,12 @@ import {
   nhsRow,
   validNhsNumber,
 } from './ingest.test-support.ts';
-import { declaredSourceNames, loadSourceDeclaration, parseSourceDeclaration } from './source-declaration.ts';
+import {
+  declaredColumns,
+  declaredSourceNames,
+  loadSourceDeclaration,
+  parseSourceDeclaration,
+} from './source-declaration.ts';
 import { rowValues, validateRow, type RowResult } from './validate-row.ts';
 
 const nhs = loadSourceDeclaration('nhs_demographics');
@@ -38,6 +43,26 @@ describe('source declarations', () => {
     expect(() => parseSourceDeclaration({ ...base, kind: 'manual' })).toThrow(SourceDefinitionError);
     expect(() => parseSourceDeclaration({ ...base, required: ['upn'] })).toThrow(/does not map/);
     expect(parseSourceDeclaration({ ...base, required: ['surname'] }).required).toEqual(['surname']);
+  });
+});
+
+describe('a household column', () => {
+  const base = { name: 'claims', kind: 'national', id: 'ref', fields: { surname: 'sn' } };
+
+  it('is read into the row, upper-cased, and required of the file', () => {
+    const claims = parseSourceDeclaration({ ...base, household: 'claim_no' });
+    expect(declaredColumns(claims)).toEqual(['ref', 'sn', 'claim_no']);
+    const claimed = validateRow(claims, { ref: 'R1', sn: 'Okonkwo', claim_no: ' qq 123456c ' }, today, null);
+    expect(claimed).toMatchObject({ ok: true, fields: { surname: 'Okonkwo', household: 'QQ 123456C' } });
+    const unclaimed = validateRow(claims, { ref: 'R2', sn: 'Okonkwo', claim_no: '' }, today, null);
+    expect(unclaimed.ok && unclaimed.fields.household).toBe(undefined);
+    expect(loadSourceDeclaration('dwp_benefits').household).toBe('claimant_nino');
+    expect(parseSourceDeclaration(base).household).toBeNull();
+  });
+
+  it('must name a column', () => {
+    expect(() => parseSourceDeclaration({ ...base, household: '' })).toThrow(/"household"/);
+    expect(() => parseSourceDeclaration({ ...base, household: ['a'] })).toThrow(/"household"/);
   });
 });
 

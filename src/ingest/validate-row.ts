@@ -15,6 +15,8 @@ export interface Problem {
 
 export type NormalisedFields = Partial<Record<FieldName, string>> & {
   postAdoption?: boolean;
+  /** The source's household reference (SourceDeclaration.household), upper-cased. */
+  household?: string;
   extra?: Record<string, string>;
 };
 
@@ -184,6 +186,8 @@ export function validateRow(
   if (first !== undefined) return { ok: false, problems: [first, ...problems.slice(1)] };
 
   if (flag !== null) fields.postAdoption = postAdoption;
+  const household = source.household === null ? '' : clean(raw[source.household]).toUpperCase();
+  if (household !== '') fields.household = household;
   if (Object.keys(extra).length > 0) fields.extra = extra;
   return { ok: true, recordId, fields };
 }

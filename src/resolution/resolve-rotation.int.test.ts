@@ -15,7 +15,7 @@ import { resolveBatch } from './resolve.ts';
 const today = new Date('2026-11-25T12:00:00Z');
 const actor = { type: 'operator', id: 'Data Manager' } as const;
 const DWP_HEADER =
-  'claim_child_ref,claimant_forename,claimant_surname,child_forename,child_surname,child_dob,child_sex,address_line_1,address_line_2,address_line_3,postcode,award_start_date';
+  'claim_child_ref,claimant_nino,claimant_forename,claimant_surname,child_forename,child_surname,child_dob,child_sex,address_line_1,address_line_2,address_line_3,postcode,award_start_date';
 
 function keys(hmacKeys: Record<string, string>, activeHmacKeyId: string): FieldEncryptionConfig {
   return { keys: { k1: '5a'.repeat(32) }, activeKeyId: 'k1', hmacKeys, activeHmacKeyId };
@@ -85,7 +85,7 @@ it('finds a shielded child by postcode while a rotation has left its address has
     during,
     'dwp_benefits',
     DWP_HEADER,
-    'CHB1,JANE,OKONKWO,AMARAH,OKONKWO,15/03/2016,F,12 MILL LANE,NEWARK,,NG24 3FF,01/01/2020',
+    'CHB1,QQ123456C,JANE,OKONKWO,AMARAH,OKONKWO,15/03/2016,F,12 MILL LANE,NEWARK,,NG24 3FF,01/01/2020',
   );
   expect(row).toMatchObject({
     status: 'review',

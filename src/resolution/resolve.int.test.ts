@@ -72,16 +72,16 @@ function nhsLine(kid: Kid, overrides: Partial<Kid> = {}): string {
 }
 
 const DWP_HEADER =
-  'claim_child_ref,claimant_forename,claimant_surname,child_forename,child_surname,child_dob,child_sex,address_line_1,address_line_2,address_line_3,postcode,award_start_date';
+  'claim_child_ref,claimant_nino,claimant_forename,claimant_surname,child_forename,child_surname,child_dob,child_sex,address_line_1,address_line_2,address_line_3,postcode,award_start_date';
 
 function ukDate(iso: string): string {
   const [y, m, d] = iso.split('-');
   return `${d}/${m}/${y}`;
 }
 
-function dwpLine(ref: string, kid: Kid, overrides: Partial<Kid> = {}): string {
+function dwpLine(ref: string, kid: Kid, overrides: Partial<Kid> & { claim?: string } = {}): string {
   const k = { ...kid, ...overrides };
-  return `${ref},JANE,${k.surname.toUpperCase()},${k.forename.toUpperCase()},${k.surname.toUpperCase()},${ukDate(k.dob)},${k.sex},${k.line1.toUpperCase()},NEWARK,,${k.postcode},01/01/2020`;
+  return `${ref},${overrides.claim ?? `QQ${ref.replace(/\D/g, '').padStart(6, '0')}C`},JANE,${k.surname.toUpperCase()},${k.forename.toUpperCase()},${k.surname.toUpperCase()},${ukDate(k.dob)},${k.sex},${k.line1.toUpperCase()},NEWARK,,${k.postcode},01/01/2020`;
 }
 
 const LOCAL_HEADER =
@@ -215,6 +215,48 @@ describe('resolving feed rows into the index', () => {
     expect(rows.map((r) => r.status)).toEqual(['linked', 'linked']);
     expect(rows.map((r) => r.child_id)).toEqual([twins[1]?.child_id, twins[0]?.child_id]);
     expect(await liveChildren()).toBe(2);
+  });
+
+  it('settles a claim at an old address by the brother or sister on the same claim', async () => {
+    const kwame: Kid = {
+      ...amara,
+      id: 'P7',
+      nhs: testNhsNumber(7),
+      forename: 'Kwame',
+      dob: '2018-09-30',
+      sex: 'M',
+    };
+    await importFile('nhs_demographics', NHS_HEADER, [nhsLine(amara), nhsLine(kwame), nhsLine(theo)]);
+    // The claimant gave the family's old address, in another town, and the children's former surname.
+    const old = { line1: '51 Station Road', postcode: 'LN6 7QT', surname: 'Mensah' };
+    // A brother on the claim whom the index does not hold says nothing about Amara's record.
+    const alone = await importFile('dwp_benefits', DWP_HEADER, [
+      dwpLine('CHB1', amara, { ...old, claim: 'QQ000001A' }),
+      dwpLine('CHB0', { ...kwame, forename: 'Kofi', dob: '2021-01-05' }, { ...old, claim: 'QQ000001A' }),
+    ]);
+    const [waiting] = await rowsOf(alone.imported.batchId);
+    expect([waiting?.status, ruleOf(must(waiting))]).toEqual(['review', 'review:review-band']);
+
+    const claim = await importFile('dwp_benefits', DWP_HEADER, [
+      dwpLine('CHB2', amara, { ...old, claim: 'QQ000002A' }),
+      dwpLine('CHB3', kwame, { ...old, claim: 'QQ000002A' }),
+      // The brother first claimed for with Amara, now a child of the index.
+      dwpLine('CHB4', { ...kwame, forename: 'Kofi', dob: '2021-01-05' }, { ...old, claim: 'QQ000002A' }),
+    ]);
+    const rows = await rowsOf(claim.imported.batchId);
+    expect(rows.map((r) => [r.source_record_id, r.status, ruleOf(r)])).toEqual([
+      ['CHB2', 'linked', 'probabilistic+household'],
+      ['CHB3', 'linked', 'probabilistic+household'],
+      ['CHB4', 'linked', 'probabilistic'],
+    ]);
+    const children = await database.db
+      .selectFrom('child_identifier')
+      .select(['value', 'child_id'])
+      .where('scheme', '=', 'nhs_number')
+      .execute();
+    const childOf = new Map(children.map((c) => [c.value, c.child_id]));
+    expect(rows[0]?.child_id).toBe(childOf.get(amara.nhs));
+    expect(rows[1]?.child_id).toBe(childOf.get(kwame.nhs));
   });
 
   it('sends a row whose candidate is shielded to review and changes nothing visible', async () => {

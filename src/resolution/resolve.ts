@@ -24,7 +24,9 @@ import {
   statisticsStale,
   STATISTICS_MIN_GROWTH,
 } from './statistics.repository.ts';
-import type { WaitingRow } from './outcome.ts';
+import type { RowOutcome, WaitingRow } from './outcome.ts';
+import { corroboratedCandidate, householdQuestions, settleByHousehold } from './household.ts';
+import { childrenAtPostcodes, householdRows } from './household.repository.ts';
 import {
   candidatePairKeys,
   decideChunk,
@@ -254,7 +256,8 @@ export async function resolveBatch(
       const deferred = new Set(decision.deferred);
       const decided = rows.filter((row) => !deferred.has(row.id));
       if (decided.length === 0) throw new Error(`resolution of batch ${batchId} made no progress`);
-      const counts = await applyOutcomes(trx, decided, decision.outcomes, {
+      const outcomes = await askHouseholds(trx, batchId, decided, decision.outcomes, index);
+      const counts = await applyOutcomes(trx, decided, outcomes, {
         operator: options.actor.id,
         receivedAt: batch.receivedAt,
       });
@@ -280,7 +283,7 @@ export async function resolveBatch(
       );
       return {
         rows: decided.length,
-        newChildren: new Set(groupsOf(decision.outcomes)).size,
+        newChildren: new Set(groupsOf(outcomes)).size,
         nextFrom,
         ...counts,
       };
@@ -305,6 +308,44 @@ export async function resolveBatch(
     }
   }
   return result('resolved', chunks, chosen.label);
+}
+
+/**
+ * Rows the score left to a person for want of evidence, settled where their household supplies it
+ * (household.ts): the household's other rows in the batch, and the children at the candidates'
+ * addresses, read only for those rows.
+ */
+async function askHouseholds(
+  trx: Executor,
+  batchId: number,
+  rows: readonly WaitingRow[],
+  outcomes: RowOutcome[],
+  index: ReadonlyMap<string, IndexRecord>,
+): Promise<RowOutcome[]> {
+  const questions = householdQuestions(rows, outcomes);
+  if (questions.length === 0) return outcomes;
+  const postcodes = questions.flatMap((q) =>
+    q.candidateIds.flatMap((id) => index.get(id)?.raw.postcode ?? []),
+  );
+  const byPostcode = await childrenAtPostcodes(trx, postcodes);
+  const unloaded = [...byPostcode.values()].flat().filter((id) => !index.has(id));
+  const households = new Map(index);
+  for (const record of await loadIndexRecords(trx, unloaded)) households.set(record.childId, record);
+  const evidence = {
+    householdRows: await householdRows(
+      trx,
+      batchId,
+      questions.map((q) => q.household),
+    ),
+    index: households,
+    byPostcode,
+  };
+  const settled = new Map<number, string>();
+  for (const question of questions) {
+    const childId = corroboratedCandidate(question, evidence);
+    if (childId !== null) settled.set(question.row.id, childId);
+  }
+  return settled.size === 0 ? outcomes : settleByHousehold(outcomes, settled);
 }
 
 function groupsOf(outcomes: ReturnType<typeof decideChunk>['outcomes']): number[] {
