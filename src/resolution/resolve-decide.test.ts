@@ -318,6 +318,25 @@ describe('deciding a row against the index', () => {
     });
   });
 
+  it('links one of two rows of a chunk that name one child under two UPNs, and defers the other', () => {
+    // Leo is in the index from NHS demographics, without a UPN; his twin Leon is not yet.
+    const leo = child('leo', { ...base, forename: 'Leo', gender: 'male' });
+    const leonRow = row({ ...base, forename: 'Leon', gender: 'male', upn: testUpn(1) });
+    const leoRow = row({ ...base, forename: 'Leo', gender: 'male', upn: testUpn(2) });
+    const decided = decide([leonRow, leoRow], [leo]);
+    expect(decided.outcomes).toEqual([
+      expect.objectContaining({ kind: 'link', rowId: leoRow.id, childId: 'leo' }),
+    ]);
+    expect(decided.deferred).toEqual([leonRow.id]);
+    // Next chunk: Leo holds his UPN, and Leon's row does not link to him.
+    const leoWithUpn = child('leo', { ...base, forename: 'Leo', gender: 'male', upn: testUpn(2) });
+    expect(only(decide([leonRow], [leoWithUpn]).outcomes)).not.toMatchObject({ kind: 'link' });
+    // Two rows of the chunk with one UPN, or none, are one child's and both link.
+    const again = row({ ...base, forename: 'Leo', gender: 'male', upn: testUpn(2) });
+    const plain = row({ ...base, forename: 'Leo', gender: 'male' });
+    expect(decide([leoRow, again, plain], [leo]).deferred).toEqual([]);
+  });
+
   it('reviews a row that would take an NHS number another child holds', () => {
     const nhs = testNhsNumber(5);
     const holder = child('h', {

@@ -208,8 +208,10 @@ export interface ChunkDecision {
   readonly outcomes: RowOutcome[];
   /**
    * Rows left waiting for the next chunk: each looks like a row decided 'new' earlier in this
-   * chunk but not clearly enough to join it. Once that child is in the index, the row is decided
-   * against it like any other candidate (and can go to review, which needs a child to point at).
+   * chunk but not clearly enough to join it, or would link to a child another row of the chunk
+   * links to under another NHS number or UPN. Once that child is in the index, or holds that
+   * number, the row is decided against it like any other candidate (and can go to review, which
+   * needs a child to point at).
    */
   readonly deferred: number[];
 }
@@ -580,6 +582,41 @@ function groupNewRows(
   return { group, deferred: new Set([...deferred].map((i) => grouped[i]?.row.id ?? -1)) };
 }
 
+function identifiersDisagree(a: MatchRecord, b: MatchRecord): boolean {
+  return (
+    (a.nhsNumber !== '' && b.nhsNumber !== '' && a.nhsNumber !== b.nhsNumber) ||
+    (a.upn !== '' && b.upn !== '' && a.upn !== b.upn)
+  );
+}
+
+/**
+ * Rows of one chunk that would link to the same child while carrying two different NHS numbers or
+ * UPNs: two people (twins, one record per school in the census) whom the child could not yet tell
+ * apart, since neither number was on it when the chunk was read. The best-scoring row links; the
+ * others wait for the next chunk, where the child holds that row's number and the safety rule for
+ * conflicting identifiers decides them, as it would had they come a chunk later.
+ */
+function linksClaimingOneChildTwice(
+  verdicts: readonly { row: WaitingRow; record: MatchRecord; verdict: Verdict }[],
+): number[] {
+  const byChild = new Map<string, { row: WaitingRow; record: MatchRecord; weight: number }[]>();
+  for (const { row, record, verdict } of verdicts) {
+    if (verdict.kind !== 'link') continue;
+    const weight = verdict.to?.weight ?? Infinity;
+    byChild.set(verdict.childId, [...(byChild.get(verdict.childId) ?? []), { row, record, weight }]);
+  }
+  const waiting: number[] = [];
+  for (const links of byChild.values()) {
+    if (links.length < 2) continue;
+    const kept: MatchRecord[] = [];
+    for (const link of links.sort((a, b) => b.weight - a.weight || a.row.rowNumber - b.row.rowNumber)) {
+      if (kept.some((record) => identifiersDisagree(record, link.record))) waiting.push(link.row.id);
+      else kept.push(link.record);
+    }
+  }
+  return waiting;
+}
+
 export function decideChunk(input: ChunkInput): ChunkDecision {
   const { matcher } = input;
   const index = new IndexRecords(input.index);
@@ -590,10 +627,12 @@ export function decideChunk(input: ChunkInput): ChunkDecision {
   });
   const fresh = verdicts.filter((v) => v.verdict.kind === 'new');
   const { group, deferred } = groupNewRows(fresh, matcher);
+  for (const id of linksClaimingOneChildTwice(verdicts)) deferred.add(id);
   const outcomes: RowOutcome[] = [];
   for (const { row, record, verdict } of verdicts) {
     switch (verdict.kind) {
       case 'link':
+        if (deferred.has(row.id)) break;
         outcomes.push({
           kind: 'link',
           rowId: row.id,
