@@ -55,9 +55,10 @@ async function postcodesWithoutAddress(
 
 /**
  * Loads the current details of the given children for matching: current name, the newest current
- * address (or, with none, the newest postcode the child's feed rows give), NHS number and UPN. Merged-away and purged children are skipped. `db` must be the
- * field-encrypting view (services' childDb) so a shielded child's address is opened in memory —
- * matching must still find shielded children.
+ * address (or, with none, the newest postcode the child's feed rows give), NHS number and UPN.
+ * Merged-away and purged children are skipped. `db` must be the field-encrypting view (services'
+ * childDb) so a shielded child's address is opened in memory — matching must still find shielded
+ * children.
  *
  * Three statements whatever the number of children, each taking the ids as one array parameter.
  */
