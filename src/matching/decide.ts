@@ -306,13 +306,8 @@ function sameBirthdayOtherYear(a: MatchRecord, b: MatchRecord): boolean {
   return x !== null && y !== null && x.y !== y.y && x.m === y.m && x.d === y.d;
 }
 
-export function vetoFor(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): Veto | null {
-  if (a.postAdoption || b.postAdoption) {
-    return {
-      rule: 'post-adoption',
-      reason: 'a post-adoption record is never linked to any other record',
-    };
-  }
+/** Two different valid NHS numbers, or two different valid UPNs: two people. */
+export function strongIdentifierConflict(a: MatchRecord, b: MatchRecord): Veto | null {
   if (a.nhsNumber !== '' && b.nhsNumber !== '' && a.nhsNumber !== b.nhsNumber) {
     return {
       rule: 'strong-identifier-conflict',
@@ -325,6 +320,18 @@ export function vetoFor(a: MatchRecord, b: MatchRecord, frequencies: TermFrequen
       reason: 'two different valid UPNs belong to two different people',
     };
   }
+  return null;
+}
+
+export function vetoFor(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): Veto | null {
+  if (a.postAdoption || b.postAdoption) {
+    return {
+      rule: 'post-adoption',
+      reason: 'a post-adoption record is never linked to any other record',
+    };
+  }
+  const conflict = strongIdentifierConflict(a, b);
+  if (conflict !== null) return conflict;
   if (looksLikeTwins(a, b, frequencies)) {
     return {
       rule: 'twins',

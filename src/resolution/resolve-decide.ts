@@ -13,6 +13,7 @@ import {
   forenamesAreTwoNames,
   namesUnrelated,
   onlyForenameAndBirthShared,
+  strongIdentifierConflict,
   thresholdsFromProbabilities,
   vetoFor,
   type Thresholds,
@@ -582,13 +583,6 @@ function groupNewRows(
   return { group, deferred: new Set([...deferred].map((i) => grouped[i]?.row.id ?? -1)) };
 }
 
-function identifiersDisagree(a: MatchRecord, b: MatchRecord): boolean {
-  return (
-    (a.nhsNumber !== '' && b.nhsNumber !== '' && a.nhsNumber !== b.nhsNumber) ||
-    (a.upn !== '' && b.upn !== '' && a.upn !== b.upn)
-  );
-}
-
 /**
  * Rows of one chunk that would link to the same child while carrying two different NHS numbers or
  * UPNs: two people (twins, one record per school in the census) whom the child could not yet tell
@@ -610,7 +604,8 @@ function linksClaimingOneChildTwice(
     if (links.length < 2) continue;
     const kept: MatchRecord[] = [];
     for (const link of links.sort((a, b) => b.weight - a.weight || a.row.rowNumber - b.row.rowNumber)) {
-      if (kept.some((record) => identifiersDisagree(record, link.record))) waiting.push(link.row.id);
+      if (kept.some((record) => strongIdentifierConflict(record, link.record) !== null))
+        waiting.push(link.row.id);
       else kept.push(link.record);
     }
   }
