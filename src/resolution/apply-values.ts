@@ -121,7 +121,8 @@ export function sameName(
   return a.forenameKey === b.forenameKey && a.surnameKey === b.surnameKey;
 }
 
-function lineKey(value: string): string {
+/** An address line folded for comparison: case and punctuation do not matter. */
+export function lineKey(value: string): string {
   return value
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')

@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
 import type { Executor } from '../children/executor.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
+import type { HouseholdRow } from './household.ts';
 
 /** The rows of a batch naming each of these households, whatever became of them. */
 export async function householdRows(
   db: Executor,
   batchId: number,
   households: readonly string[],
-): Promise<Map<string, { id: number; fields: NormalisedFields }[]>> {
-  const found = new Map<string, { id: number; fields: NormalisedFields }[]>();
+): Promise<Map<string, HouseholdRow[]>> {
+  const found = new Map<string, HouseholdRow[]>();
   if (households.length === 0) return found;
   const { rows } = await sql<{ id: number; household: string; fields: NormalisedFields }>`
     select id, fields ->> 'household' as household, fields

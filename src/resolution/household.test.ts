@@ -37,8 +37,17 @@ function pair(childId: string): ScoredCandidate {
     probability: 0.94,
     shielded: false,
     responsibleLa: null,
-    explanation: { steps: [], prior: 0, total: 4, probability: 0.94, decision: 'review' },
-  } as unknown as ScoredCandidate;
+    explanation: {
+      priorWeight: -16,
+      steps: [],
+      weight: 4,
+      probability: 0.94,
+      decision: 'review',
+      veto: null,
+      deterministic: null,
+      hold: null,
+    },
+  };
 }
 
 function review(rowId: number, reason: string, childIds: readonly string[]): RowOutcome {

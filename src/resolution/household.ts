@@ -1,6 +1,7 @@
 import { nameKey } from '../children/search-keys.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
 import type { RawPerson } from '../matching/record.ts';
+import { lineKey } from './apply-values.ts';
 import type { IndexRecord } from './index-records.ts';
 import type { RowOutcome, WaitingRow } from './outcome.ts';
 
@@ -65,20 +66,20 @@ function samePerson(
 }
 
 function homeKey(person: RawPerson): string | null {
-  const street = (person.address ?? '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  const street = lineKey(person.address ?? '');
   const postcode = (person.postcode ?? '').replace(/\s+/g, '').toUpperCase();
   return street === '' || postcode === '' ? null : `${postcode}|${street}`;
 }
 
+/** A row of a household in the batch, whatever became of it. */
+export interface HouseholdRow {
+  readonly id: number;
+  readonly fields: NormalisedFields;
+}
+
 export interface HouseholdEvidence {
   /** Other rows of each household, in the same batch. */
-  readonly householdRows: ReadonlyMap<
-    string,
-    readonly { readonly id: number; readonly fields: NormalisedFields }[]
-  >;
+  readonly householdRows: ReadonlyMap<string, readonly HouseholdRow[]>;
   /** The candidates, and the children living at the candidates' addresses. */
   readonly index: ReadonlyMap<string, IndexRecord>;
   /** Child ids by postcode (as stored), of children with a current address there. */
