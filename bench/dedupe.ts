@@ -45,7 +45,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { withChildServices } from '../src/children/shield.command.ts';
 import { withFieldEncryption } from '../src/children/encryption.database.ts';
-import { createFieldCipher } from '../src/children/encryption.ts';
+import { createFieldCipher, householdKey, type FieldCipher } from '../src/children/encryption.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { Database } from '../src/db/schema.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -172,6 +172,7 @@ interface BenchOptions {
 interface Opened {
   readonly db: Kysely<Database>;
   readonly childDb: Kysely<Database>;
+  readonly cipher: FieldCipher;
 }
 
 /** The database as the command's process would open it (same environment, so the same keys). */
@@ -182,7 +183,7 @@ async function withDatabase<T>(env: BenchOptions['env'], work: (opened: Opened) 
     await migrate(database.db);
     await database.useAppRole();
     const cipher = createFieldCipher(config.fieldEncryption);
-    return await work({ db: database.db, childDb: withFieldEncryption(database.db, cipher) });
+    return await work({ db: database.db, childDb: withFieldEncryption(database.db, cipher), cipher });
   } finally {
     await database.close();
   }
@@ -265,7 +266,7 @@ async function applyBatch(
 }
 
 async function build(opened: Opened, options: BenchOptions): Promise<Built> {
-  const { db, childDb } = opened;
+  const { db, childDb, cipher } = opened;
   const truth = await readTruth(options.feeds);
   const personOf = (row: WaitingRow): string => {
     const person = truth.get(rowKey(row.sourceName, row.sourceRecordId));
@@ -282,6 +283,7 @@ async function build(opened: Opened, options: BenchOptions): Promise<Built> {
       source: loadSourceDeclaration(name),
       file: path.join(options.feeds, `${name}.csv`),
       operator: OPERATOR,
+      householdKey: householdKey(cipher),
     });
     totals.importS += seconds(started);
     totals.rows += imported.rows;

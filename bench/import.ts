@@ -32,7 +32,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { withFieldEncryption } from '../src/children/encryption.database.ts';
-import { createFieldCipher } from '../src/children/encryption.ts';
+import { createFieldCipher, householdKey } from '../src/children/encryption.ts';
 import { loadConfig } from '../src/config.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../src/db/open.ts';
@@ -184,6 +184,7 @@ async function importAll(database: DatabaseHandle, dir: string, dataDir: string)
       source,
       file: path.join(dir, `${name}.csv`),
       operator: OPERATOR,
+      householdKey: householdKey(cipher),
     });
     const importS = seconds(started);
     started = performance.now();

@@ -44,7 +44,12 @@ export interface FieldCipher {
   hmacEveryKey(kind: MatchingKeyKind, normalised: string): string[];
 }
 
-export type MatchingKeyKind = 'postcode' | 'postcode-sector' | 'address-line';
+export type MatchingKeyKind = 'postcode' | 'postcode-sector' | 'address-line' | 'household';
+
+/** How a feed's household references are kept (NormalisedFields.household): only their keyed hash. */
+export function householdKey(cipher: Pick<FieldCipher, 'hmac'>): (reference: string) => string {
+  return (reference) => cipher.hmac('household', reference);
+}
 
 export function createFieldCipher(config: FieldEncryptionConfig): FieldCipher {
   const keys = new Map<string, Buffer>();

@@ -8,6 +8,7 @@ import type { Clock } from '../access/clock.ts';
 import type { AuditActor, JsonObject } from '../audit/audit.model.ts';
 import { recordAudit } from '../audit/audit.record.ts';
 import type { AuditOutcome } from '../audit/audit.vocabulary.ts';
+import { householdKey } from '../children/encryption.ts';
 import type { Database } from '../db/schema.ts';
 import { resolveBatch, type ResolveDeps } from '../resolution/resolve.ts';
 import { FeedError } from './feed.errors.ts';
@@ -126,6 +127,7 @@ export function createFeedService(deps: FeedServiceDeps) {
         operator: account.userId,
         actor: systemActor(account),
         today: clock(),
+        householdKey: householdKey(deps.cipher),
       });
     } catch (error) {
       // The temporary path means nothing to the caller.

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Kysely } from 'kysely';
+import { householdKey } from '../children/encryption.ts';
 import { parseOperator } from '../children/shield.command.ts';
 import { parsePositiveInteger } from '../cli/parse.ts';
 import { UsageError } from '../cli/usage-error.ts';
@@ -105,6 +106,7 @@ export function importCommand(): Command {
           source,
           file,
           operator,
+          householdKey: householdKey(deps.cipher),
           ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
           onProgress(progress) {
             const now = Date.now();
@@ -171,8 +173,13 @@ export function importCommand(): Command {
     .action(async (id: string, options: { set?: Record<string, string> }, self: Command) => {
       const operator = operatorOf(self.optsWithGlobals<ImportCommandOptions>());
       const quarantineId = parsePositiveInteger(id);
-      const result = await withDatabase((db) =>
-        retryQuarantined(db, { id: quarantineId, corrections: options.set ?? {}, operator }),
+      const result = await withResolveDeps((deps, db) =>
+        retryQuarantined(db, {
+          id: quarantineId,
+          corrections: options.set ?? {},
+          operator,
+          householdKey: householdKey(deps.cipher),
+        }),
       );
       if (result.outcome === 'accepted') {
         print(`row ${quarantineId} accepted as feed row ${result.feedRowId}`);

@@ -142,6 +142,16 @@ describe('importFeed', () => {
       /lacks columns nhs_number/,
     );
   });
+
+  it('refuses a source with a household column unless it can key the references, before opening a batch', async () => {
+    const claims = loadSourceDeclaration('dwp_benefits');
+    const file = writeTempCsv(['anything', 'x']);
+    const batchesBefore = await database.db.selectFrom('source_batch').select('id').execute();
+    await expect(importFeed(database.db, { source: claims, file, operator })).rejects.toThrow(
+      /household column, kept only as a keyed hash/,
+    );
+    expect(await database.db.selectFrom('source_batch').select('id').execute()).toEqual(batchesBefore);
+  });
 });
 
 describe('source registration', () => {

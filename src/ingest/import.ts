@@ -10,7 +10,7 @@ import type { Database } from '../db/schema.ts';
 import type { FeedRowTable, QuarantineTable } from './ingest.table.ts';
 import { IngestError } from './ingest.errors.ts';
 import { declaredColumns, type SourceDeclaration } from './source-declaration.ts';
-import { describeProblems, rowValues, validateRow } from './validate-row.ts';
+import { describeProblems, rowValues, validateRow, type HouseholdKey } from './validate-row.ts';
 
 export const DEFAULT_CHUNK_SIZE = 1_000;
 
@@ -37,6 +37,8 @@ export interface ImportOptions {
   readonly stopAfterChunks?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
   readonly today?: Date;
+  /** Required of a source declaring a household column: its references are stored only keyed. */
+  readonly householdKey?: HouseholdKey;
 }
 
 export interface ImportResult {
@@ -58,6 +60,14 @@ const CSV_OPTIONS: CsvOptions = {
   relax_column_count: true,
   relax_quotes: true,
 };
+
+/** Refuses, before anything is read or stored, to import household references it could not key. */
+export function requireHouseholdKey(source: SourceDeclaration, key: HouseholdKey | undefined): void {
+  if (source.household !== null && key === undefined)
+    throw new IngestError(
+      `source ${source.name} declares a household column, kept only as a keyed hash: the import needs the field encryption keys`,
+    );
+}
 
 /** SHA-256 of the file, hex, read as a stream. */
 export async function fileChecksum(file: string): Promise<string> {
@@ -153,6 +163,7 @@ interface PendingRow {
 export async function importFeed(db: Kysely<Database>, options: ImportOptions): Promise<ImportResult> {
   const { source, file, operator } = options;
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  requireHouseholdKey(source, options.householdKey);
   const checksum = await fileChecksum(file);
   const header = await readHeader(file, source);
   const batch = await findOrOpenBatch(db, source, checksum);
@@ -199,7 +210,13 @@ export async function importFeed(db: Kysely<Database>, options: ImportOptions): 
     const feedRows: Insertable<FeedRowTable>[] = [];
     const quarantineRows: Insertable<QuarantineTable>[] = [];
     for (const { rowNumber: number, raw } of pending) {
-      const result = validateRow(source, raw, options.today ?? new Date(), knownLaCodes);
+      const result = validateRow(
+        source,
+        raw,
+        options.today ?? new Date(),
+        knownLaCodes,
+        options.householdKey,
+      );
       if (result.ok) {
         feedRows.push({
           batch_id: batch.id,

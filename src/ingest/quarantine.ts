@@ -3,10 +3,11 @@ import { recordAudit } from '../audit/audit.record.ts';
 import { localAuthorityCodes } from '../children/reference.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { FIELD_NAMES, type FieldName } from '../matching/source-definition.ts';
+import { requireHouseholdKey } from './import.ts';
 import { IngestError } from './ingest.errors.ts';
 import type { RowValues } from './ingest.table.ts';
 import { loadSourceDeclaration, type SourceDeclaration } from './source-declaration.ts';
-import { describeProblems, validateRow, type Problem } from './validate-row.ts';
+import { describeProblems, validateRow, type HouseholdKey, type Problem } from './validate-row.ts';
 
 export const QUARANTINE_STATUSES = ['open', 'reprocessed', 'dismissed'] as const;
 export type QuarantineStatus = (typeof QUARANTINE_STATUSES)[number];
@@ -103,14 +104,22 @@ export async function retryQuarantined(
     readonly operator: string;
     readonly sourcesDir?: string;
     readonly today?: Date;
+    readonly householdKey?: HouseholdKey;
   },
 ): Promise<RetryResult> {
   return db.transaction().execute(async (trx) => {
     const row = await openRow(trx, options.id);
     const source = loadSourceDeclaration(row.source_name, options.sourcesDir);
+    requireHouseholdKey(source, options.householdKey);
     const corrected = applyCorrections(source, row.corrected ?? row.raw, options.corrections);
     const knownLaCodes = source.postAdoptionFlag === null ? null : await localAuthorityCodes(trx);
-    const result = validateRow(source, corrected, options.today ?? new Date(), knownLaCodes);
+    const result = validateRow(
+      source,
+      corrected,
+      options.today ?? new Date(),
+      knownLaCodes,
+      options.householdKey,
+    );
     const actor = { type: 'operator', id: options.operator } as const;
     const details = {
       quarantineId: row.id,

@@ -49,13 +49,23 @@ describe('source declarations', () => {
 describe('a household column', () => {
   const base = { name: 'claims', kind: 'national', id: 'ref', fields: { surname: 'sn' } };
 
-  it('is read into the row, upper-cased, and required of the file', () => {
+  const keyed = (reference: string): string => `keyed(${reference})`;
+
+  it('is read into the row, normalised and keyed, and required of the file', () => {
     const claims = parseSourceDeclaration({ ...base, household: 'claim_no' });
     expect(declaredColumns(claims)).toEqual(['ref', 'sn', 'claim_no']);
-    const claimed = validateRow(claims, { ref: 'R1', sn: 'Okonkwo', claim_no: ' qq 123456c ' }, today, null);
-    expect(claimed).toMatchObject({ ok: true, fields: { surname: 'Okonkwo', household: 'QQ 123456C' } });
-    const unclaimed = validateRow(claims, { ref: 'R2', sn: 'Okonkwo', claim_no: '' }, today, null);
+    const row = (claimNo: string) => ({ ref: 'R1', sn: 'Okonkwo', claim_no: claimNo });
+    const claimed = validateRow(claims, row(' qq 12 34 56c '), today, null, keyed);
+    expect(claimed).toMatchObject({
+      ok: true,
+      fields: { surname: 'Okonkwo', household: 'keyed(QQ123456C)' },
+    });
+    const spacedAlike = validateRow(claims, row('QQ123456C'), today, null, keyed);
+    expect(spacedAlike.ok && spacedAlike.fields.household).toBe('keyed(QQ123456C)');
+    const unclaimed = validateRow(claims, row(''), today, null, keyed);
     expect(unclaimed.ok && unclaimed.fields.household).toBe(undefined);
+    // Without a key a reference is never kept as it came.
+    expect(() => validateRow(claims, row('QQ123456C'), today, null)).toThrow(/keyed hash/);
     expect(loadSourceDeclaration('dwp_benefits').household).toBe('claimant_nino');
     expect(parseSourceDeclaration(base).household).toBeNull();
   });

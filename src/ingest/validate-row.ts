@@ -15,7 +15,11 @@ export interface Problem {
 
 export type NormalisedFields = Partial<Record<FieldName, string>> & {
   postAdoption?: boolean;
-  /** The source's household reference (SourceDeclaration.household), upper-cased. */
+  /**
+   * The source's household reference (SourceDeclaration.household) as a keyed hash: matching needs
+   * only to know two rows share it, and a benefit claim's reference is the claimant's National
+   * Insurance number, which the index has no reason to hold.
+   */
   household?: string;
   extra?: Record<string, string>;
 };
@@ -65,6 +69,7 @@ export function validateRow(
   raw: RowValues,
   today: Date,
   knownLaCodes: ReadonlySet<string> | null,
+  householdKey?: HouseholdKey,
 ): RowResult {
   const problems: Problem[] = [];
   const fields: NormalisedFields = {};
@@ -186,10 +191,22 @@ export function validateRow(
   if (first !== undefined) return { ok: false, problems: [first, ...problems.slice(1)] };
 
   if (flag !== null) fields.postAdoption = postAdoption;
-  const household = source.household === null ? '' : clean(raw[source.household]).toUpperCase();
-  if (household !== '') fields.household = household;
+  const household = householdReference(source, raw);
+  if (household !== '') {
+    if (householdKey === undefined)
+      throw new Error(`source ${source.name}: a household reference is kept only as a keyed hash`);
+    fields.household = householdKey(household);
+  }
   if (Object.keys(extra).length > 0) fields.extra = extra;
   return { ok: true, recordId, fields };
+}
+
+/** Keys a normalised household reference (upper case, no spaces) so equal references stay equal. */
+export type HouseholdKey = (reference: string) => string;
+
+function householdReference(source: SourceDeclaration, raw: RowValues): string {
+  if (source.household === null) return '';
+  return clean(raw[source.household]).toUpperCase().replace(/\s+/g, '');
 }
 
 /** One line for a quarantine record: every problem's message. */

@@ -3,7 +3,7 @@ import { openTestDatabase, type TestDatabase } from '../../test/helpers/database
 import { systemClock } from '../access/clock.ts';
 import { testNhsNumber } from '../children/child.test-support.ts';
 import { withFieldEncryption } from '../children/encryption.database.ts';
-import { createFieldCipher, type FieldCipher } from '../children/encryption.ts';
+import { createFieldCipher, householdKey, type FieldCipher } from '../children/encryption.ts';
 import { insertLocalAuthority } from '../children/reference.repository.ts';
 import { createShieldService } from '../children/shield.service.ts';
 import type { FieldEncryptionConfig } from '../config.ts';
@@ -37,6 +37,7 @@ async function importAndResolve(cipher: FieldCipher, source: string, header: str
     file: writeTempCsv([header, line], `${source}.csv`),
     operator: 'Data Manager',
     today,
+    householdKey: householdKey(cipher),
   });
   const deps = { db: database.db, childDb: withFieldEncryption(database.db, cipher), cipher };
   await resolveBatch(deps, imported.batchId, { actor });

@@ -8,7 +8,7 @@ import { openTestDatabase, type TestDatabase } from '../../test/helpers/database
 import { systemClock } from '../access/clock.ts';
 import { testNhsNumber } from '../children/child.test-support.ts';
 import { withFieldEncryption } from '../children/encryption.database.ts';
-import { createFieldCipher } from '../children/encryption.ts';
+import { createFieldCipher, householdKey } from '../children/encryption.ts';
 import { insertLocalAuthority } from '../children/reference.repository.ts';
 import { createShieldService } from '../children/shield.service.ts';
 import { loadConfig } from '../config.ts';
@@ -118,6 +118,7 @@ async function importFile(
     file,
     operator: 'Data Manager',
     today,
+    householdKey: householdKey(deps.cipher),
   });
   if (options.resolve === false) return { imported, resolved: null };
   const resolved = await resolveBatch(deps, imported.batchId, { actor, ...options.resolveOptions });
@@ -257,6 +258,10 @@ describe('resolving feed rows into the index', () => {
     const childOf = new Map(children.map((c) => [c.value, c.child_id]));
     expect(rows[0]?.child_id).toBe(childOf.get(amara.nhs));
     expect(rows[1]?.child_id).toBe(childOf.get(kwame.nhs));
+    // The claim's reference (the claimant's National Insurance number) is kept only keyed.
+    const { rows: plain } = await sql<{ n: number }>`
+      select count(*)::int as n from feed_row where fields::text like '%QQ00000%'`.execute(database.db);
+    expect(plain[0]?.n).toBe(0);
   });
 
   it('sends a row whose candidate is shielded to review and changes nothing visible', async () => {
@@ -421,6 +426,7 @@ describe('resolution of Synthetic England', () => {
           source: loadSourceDeclaration(source),
           file: path.join(out, `${source}.csv`),
           operator: 'Data Manager',
+          householdKey: householdKey(deps.cipher),
         });
         await resolveBatch(deps, imported.batchId, { actor });
       }

@@ -48,8 +48,8 @@ export interface ResolveDeps {
   readonly db: Kysely<Database>;
   /** The field-encrypting view (services' childDb): shielded rows are sealed and opened through it. */
   readonly childDb: Kysely<Database>;
-  /** For the keyed hashes of a row's postcode, which is how a shielded child's sealed address is found. */
-  readonly cipher: Pick<FieldCipher, 'hmacEveryKey'>;
+  /** Keyed hashes: a row's postcode (how a shielded child's sealed address is found), a household's reference. */
+  readonly cipher: Pick<FieldCipher, 'hmac' | 'hmacEveryKey'>;
 }
 
 export interface ResolveProgress {
