@@ -231,12 +231,32 @@ export function candidatePairKeys(
   return keys;
 }
 
-interface Scored {
-  readonly child: IndexRecord;
-  readonly record: MatchRecord;
+/** A row scored against one child, with the decision on the pair alone. */
+export interface Scored extends IndexEntry {
   readonly weight: number;
   readonly probability: number;
   readonly decision: ReturnType<typeof decidePair>;
+}
+
+/** A child of the index prepared for matching. */
+export interface IndexEntry {
+  readonly child: IndexRecord;
+  readonly record: MatchRecord;
+}
+
+export function indexEntry(child: IndexRecord): IndexEntry {
+  return { child, record: prepareRecord(child.raw, INDEX_DATE_FORMAT) };
+}
+
+/** One row against one child, as every candidate of a chunk is scored. */
+export function scoreAgainst(matcher: Matcher, row: MatchRecord, entry: IndexEntry): Scored {
+  const score = scorePair(matcher.compiled, row, entry.record);
+  return {
+    ...entry,
+    weight: score.weight,
+    probability: score.probability,
+    decision: decideIndexPair(row, entry.record, score.weight, matcher),
+  };
 }
 
 function sharesStrongIdentifier(a: MatchRecord, b: MatchRecord): boolean {
@@ -252,21 +272,21 @@ function identifierRule(a: MatchRecord, b: MatchRecord): string | null {
 
 /** Prepares each index record once per chunk: many rows share candidates. */
 class IndexRecords {
-  private readonly prepared = new Map<string, MatchRecord>();
+  private readonly prepared = new Map<string, IndexEntry>();
   constructor(private readonly index: ReadonlyMap<string, IndexRecord>) {}
-  get(childId: string): { child: IndexRecord; record: MatchRecord } | null {
+  get(childId: string): IndexEntry | null {
+    const prepared = this.prepared.get(childId);
+    if (prepared !== undefined) return prepared;
     const child = this.index.get(childId);
     if (child === undefined) return null;
-    let record = this.prepared.get(childId);
-    if (record === undefined) {
-      record = prepareRecord(child.raw, INDEX_DATE_FORMAT);
-      this.prepared.set(childId, record);
-    }
-    return { child, record };
+    const entry = indexEntry(child);
+    this.prepared.set(childId, entry);
+    return entry;
   }
 }
 
-function scoredCandidate(matcher: Matcher, row: MatchRecord, scored: Scored): ScoredCandidate {
+/** A scored pair as a review stores it: levels and weights, no values. */
+export function scoredCandidate(matcher: Matcher, row: MatchRecord, scored: Scored): ScoredCandidate {
   const waterfall = explainPair(matcher.compiled, row, scored.record, matcher.thresholds);
   return {
     childId: scored.child.childId,
@@ -426,13 +446,7 @@ function judgeRow(
     // Only its own post-adoption record may be put beside a post-adoption row.
     if (record.postAdoption && !(childId === sourceRecordChild && entry.record.postAdoption)) continue;
     if (decision === 'link') rememberedLink ??= childId;
-    const score = scorePair(matcher.compiled, record, entry.record);
-    scored.push({
-      ...entry,
-      weight: score.weight,
-      probability: score.probability,
-      decision: decideIndexPair(record, entry.record, score.weight, matcher),
-    });
+    scored.push(scoreAgainst(matcher, record, entry));
   }
   scored.sort(byWeight);
 

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
 import { systemClock } from '../access/clock.ts';
-import { testNhsNumber } from '../children/child.test-support.ts';
+import { testNhsNumber, testUpn } from '../children/child.test-support.ts';
 import { withFieldEncryption } from '../children/encryption.database.ts';
 import { createFieldCipher, householdKey } from '../children/encryption.ts';
 import { insertLocalAuthority } from '../children/reference.repository.ts';
@@ -91,6 +91,13 @@ function localLine(ref: string, kid: Kid, overrides: Partial<Kid> = {}): string 
   const k = { ...kid, ...overrides };
   const sex = k.sex === 'M' ? 'Male' : 'Female';
   return `${ref},999,${k.forename},${k.surname},${ukDate(k.dob)},${sex},"${k.line1}, Newark",${k.postcode},${k.nhs},,Jane ${k.surname},Early Help,01/02/2024`;
+}
+
+const SCHOOL_HEADER =
+  'census_row_id,upn,legal_forename,legal_surname,dob,gender,postcode,middle_names,preferred_forename,preferred_surname,ncy,la_code,school_urn,school_name';
+
+function schoolLine(ref: string, upn: string, kid: Kid): string {
+  return `${ref},${upn},${kid.forename},${kid.surname},${kid.dob},${kid.sex},${kid.postcode},,,,3,999,100001,Mill Lane Primary`;
 }
 
 let database: TestDatabase;
@@ -216,6 +223,43 @@ describe('resolving feed rows into the index', () => {
     expect(rows.map((r) => r.status)).toEqual(['linked', 'linked']);
     expect(rows.map((r) => r.child_id)).toEqual([twins[1]?.child_id, twins[0]?.child_id]);
     expect(await liveChildren()).toBe(2);
+  });
+
+  it('links a school row by score when no later row of the batch fits the child better', async () => {
+    // Twins Layla and Laya: only Layla is known from NHS demographics, with no UPN yet.
+    const layla: Kid = { ...amara, forename: 'Layla' };
+    const laya: Kid = { ...layla, id: 'P8', nhs: testNhsNumber(8), forename: 'Laya' };
+    await importFile('nhs_demographics', NHS_HEADER, [nhsLine(layla)]);
+    const [child] = await database.db.selectFrom('child').select('id').execute();
+    // Alone, Laya's row is near enough to Layla's record to link (the false merge the rule stops).
+    const alone = await importFile('school_census', SCHOOL_HEADER, [schoolLine('S0', testUpn(1), laya)]);
+    const [linkedAlone] = await rowsOf(alone.imported.batchId);
+    expect([linkedAlone?.status, ruleOf(must(linkedAlone)), linkedAlone?.child_id]).toEqual([
+      'linked',
+      'probabilistic',
+      child?.id,
+    ]);
+  });
+
+  it('holds a school row for a person when a later row of the batch fits its child better', async () => {
+    const layla: Kid = { ...amara, forename: 'Layla' };
+    const laya: Kid = { ...layla, id: 'P8', nhs: testNhsNumber(8), forename: 'Laya' };
+    await importFile('nhs_demographics', NHS_HEADER, [nhsLine(layla)]);
+    const [child] = await database.db.selectFrom('child').select('id').execute();
+    // One row per chunk: Layla's own row is not yet read when Laya's is decided.
+    const census = await importFile(
+      'school_census',
+      SCHOOL_HEADER,
+      [schoolLine('S1', testUpn(1), laya), schoolLine('S2', testUpn(2), layla)],
+      { resolveOptions: { chunkSize: 1 } },
+    );
+    const rows = await rowsOf(census.imported.batchId);
+    expect(rows.map((r) => [r.source_record_id, r.status, ruleOf(r), r.child_id])).toEqual([
+      ['S1', 'review', 'review:batch-rival', null],
+      ['S2', 'linked', 'probabilistic', child?.id],
+    ]);
+    const reviews = await database.db.selectFrom('match_review').select(['child_id', 'reason']).execute();
+    expect(reviews).toEqual([{ child_id: child?.id, reason: 'batch-rival' }]);
   });
 
   it('settles a claim at an old address by the brother or sister on the same claim', async () => {

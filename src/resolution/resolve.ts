@@ -34,8 +34,17 @@ import {
   matcherFor,
   trainModel,
   withIndexComparisons,
+  type Matcher,
 } from './resolve-decide.ts';
-import { countWaitingRows, findBatch, nextWaitingRows, waitingFields } from './waiting-rows.repository.ts';
+import { holdForRivals, outranked, rivalQuestions } from './batch-rivals.ts';
+import {
+  countWaitingRows,
+  findBatch,
+  nextWaitingRows,
+  rivalGroups,
+  waitingFields,
+  waitingRowsById,
+} from './waiting-rows.repository.ts';
 
 /** Rows per transaction: large enough that a round of blocking queries serves many rows. */
 export const DEFAULT_RESOLVE_CHUNK = 2_000;
@@ -228,6 +237,7 @@ export async function resolveBatch(
   let analysedAt = indexed;
   if (waiting >= STATISTICS_MIN_GROWTH) await refreshMatchingStatistics(deps.db);
   const chosen = await chooseModel(deps, batchId, waiting, latestYear);
+  const rivals = await rivalGroups(deps.db, batchId);
   let chunks = 0;
   // Every row before this one is resolved: each chunk takes rows in order and decides all of them
   // but those it defers, which the next chunk takes first.
@@ -246,17 +256,17 @@ export async function resolveBatch(
       if (rows.length === 0) return null;
       const { candidates, index } = await blockAndLoad(trx, rows, deps.cipher, latestYear);
       const remembered = await rememberedDecisions(trx, candidatePairKeys(rows, candidates));
-      const decision = decideChunk({
-        rows,
-        candidates,
-        index,
-        remembered,
-        matcher: matcherFor(chosen.model, indexed),
-      });
+      const matcher = matcherFor(chosen.model, indexed);
+      const decision = decideChunk({ rows, candidates, index, remembered, matcher });
       const deferred = new Set(decision.deferred);
       const decided = rows.filter((row) => !deferred.has(row.id));
       if (decided.length === 0) throw new Error(`resolution of batch ${batchId} made no progress`);
-      const outcomes = await askHouseholds(trx, batchId, decided, decision.outcomes, index);
+      const outcomes = await askRivals(
+        trx,
+        decided,
+        await askHouseholds(trx, batchId, decided, decision.outcomes, index),
+        { index, groups: rivals, matcher },
+      );
       const counts = await applyOutcomes(trx, decided, outcomes, {
         operator: options.actor.id,
         receivedAt: batch.receivedAt,
@@ -346,6 +356,33 @@ async function askHouseholds(
     if (childId !== null) settled.set(question.row.id, childId);
   }
   return settled.size === 0 ? outcomes : settleByHousehold(outcomes, settled);
+}
+
+/**
+ * Links by score that a later row of the batch may have a better claim to (batch-rivals.ts), held
+ * for a person. The later rows are read only for links to a child lacking the row's NHS number or
+ * UPN, on rows whose date of birth and surname another row of the batch shares.
+ */
+async function askRivals(
+  trx: Executor,
+  decided: readonly WaitingRow[],
+  outcomes: RowOutcome[],
+  context: {
+    readonly index: ReadonlyMap<string, IndexRecord>;
+    readonly groups: ReadonlyMap<number, readonly number[]>;
+    readonly matcher: Matcher;
+  },
+): Promise<RowOutcome[]> {
+  const questions = rivalQuestions(decided, outcomes, context.index, context.groups);
+  if (questions.length === 0) return outcomes;
+  const later = await waitingRowsById(
+    trx,
+    questions.flatMap((q) => q.rivalIds),
+  );
+  const outrankedQuestions = questions.filter((q) => outranked(q, later, context.matcher));
+  return outrankedQuestions.length === 0
+    ? outcomes
+    : holdForRivals(outcomes, outrankedQuestions, context.matcher);
 }
 
 function groupsOf(outcomes: ReturnType<typeof decideChunk>['outcomes']): number[] {

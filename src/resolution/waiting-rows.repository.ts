@@ -3,6 +3,16 @@ import type { Executor } from '../children/executor.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
 import type { WaitingRow } from './outcome.ts';
 
+const WAITING_ROW_COLUMNS = [
+  'r.id',
+  'r.batch_id',
+  'r.row_number',
+  'r.source_name',
+  'r.source_record_id',
+  'r.fields',
+  'b.received_at',
+] as const;
+
 /**
  * The next waiting rows of a batch, in row order, from row `fromRow` on (every earlier row is known
  * to be resolved), locked for the caller's transaction: a second run resolving the same batch
@@ -26,15 +36,7 @@ export async function nextWaitingRows(
   const rows = await db
     .selectFrom('feed_row as r')
     .innerJoin('source_batch as b', 'b.id', 'r.batch_id')
-    .select([
-      'r.id',
-      'r.batch_id',
-      'r.row_number',
-      'r.source_name',
-      'r.source_record_id',
-      'r.fields',
-      'b.received_at',
-    ])
+    .select(WAITING_ROW_COLUMNS)
     .where('r.batch_id', '=', batchId)
     .where('r.status', '=', 'accepted')
     .where('r.row_number', '>=', fromRow)
@@ -43,7 +45,19 @@ export async function nextWaitingRows(
     .forUpdate('r')
     .execute();
   await sql`select set_config('enable_sort', ${sortWas}, true)`.execute(db);
-  return rows.map((row) => ({
+  return rows.map(waitingRow);
+}
+
+function waitingRow(row: {
+  id: number;
+  batch_id: number;
+  row_number: number;
+  source_name: string;
+  source_record_id: string;
+  fields: NormalisedFields;
+  received_at: Date;
+}): WaitingRow {
+  return {
     id: row.id,
     batchId: row.batch_id,
     rowNumber: row.row_number,
@@ -51,7 +65,7 @@ export async function nextWaitingRows(
     sourceRecordId: row.source_record_id,
     receivedAt: row.received_at,
     fields: row.fields,
-  }));
+  };
 }
 
 /** The normalised fields of a batch's waiting rows, in row order, at most `limit`: training data. */
@@ -112,4 +126,38 @@ export async function resolutionCounts(
   const counts = { accepted: 0, linked: 0, created: 0, review: 0 };
   for (const row of rows) counts[row.status] = Number(row.n);
   return counts;
+}
+
+/**
+ * The batch's waiting rows carrying an NHS number or UPN that share their date of birth and
+ * surname (letters only, any case) with another such row: each row's id to the ids of its group.
+ * Read once per batch; only groups of two or more are kept, a small share of a batch.
+ */
+export async function rivalGroups(db: Executor, batchId: number): Promise<Map<number, number[]>> {
+  const { rows } = await sql<{ ids: number[] }>`
+    select array_agg(id order by row_number) as ids
+    from feed_row
+    where batch_id = ${batchId} and status = 'accepted'
+      and (fields ? 'nhsNumber' or fields ? 'upn') and fields ? 'dateOfBirth' and fields ? 'surname'
+    group by fields ->> 'dateOfBirth', upper(regexp_replace(fields ->> 'surname', '[^[:alpha:]]', '', 'g'))
+    having count(*) > 1`.execute(db);
+  const groups = new Map<number, number[]>();
+  for (const { ids } of rows) for (const id of ids) groups.set(id, ids);
+  return groups;
+}
+
+/** Those of these rows still waiting, by id. */
+export async function waitingRowsById(
+  db: Executor,
+  ids: readonly number[],
+): Promise<Map<number, WaitingRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('feed_row as r')
+    .innerJoin('source_batch as b', 'b.id', 'r.batch_id')
+    .select(WAITING_ROW_COLUMNS)
+    .where('r.id', 'in', [...new Set(ids)])
+    .where('r.status', '=', 'accepted')
+    .execute();
+  return new Map(rows.map((row) => [row.id, waitingRow(row)]));
 }
