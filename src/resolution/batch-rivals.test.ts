@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testNhsNumber, testUpn } from '../children/child.test-support.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
 import { BATCH_RIVAL, holdForRivals, outranked, rivalQuestions } from './batch-rivals.ts';
-import { indexRecord } from './index-record.test-support.ts';
+import { indexRecord, waitingRow } from './index-record.test-support.ts';
 import type { RowOutcome, WaitingRow } from './outcome.ts';
 import { defaultModel, indexEntry, matcherFor, prepareRow, scoreAgainst } from './resolve-decide.ts';
 
@@ -22,17 +22,7 @@ const child = indexRecord('child-layla', {
   nhsNumber: testNhsNumber(1),
 });
 
-function row(id: number, fields: NormalisedFields): WaitingRow {
-  return {
-    id,
-    batchId: 1,
-    rowNumber: id,
-    sourceName: 'school_census',
-    sourceRecordId: `S${id}`,
-    receivedAt: new Date('2026-11-01T09:00:00Z'),
-    fields,
-  };
-}
+const row = (id: number, fields: NormalisedFields): WaitingRow => waitingRow(id, fields, 'school_census');
 
 const laya = row(1, { ...layla, forename: 'Laya', upn: testUpn(1) });
 

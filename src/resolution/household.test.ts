@@ -8,7 +8,7 @@ import {
   type HouseholdEvidence,
 } from './household.ts';
 import type { IndexRecord } from './index-records.ts';
-import { indexRecord } from './index-record.test-support.ts';
+import { indexRecord, waitingRow } from './index-record.test-support.ts';
 import type { RowOutcome, ScoredCandidate, WaitingRow } from './outcome.ts';
 
 const HOME = { address: '12 Mill Lane', town: 'Newark', postcode: 'NG24 3FF' };
@@ -18,17 +18,7 @@ const CLAIM = 'QQ123456C';
 const amara = { forename: 'Amara', surname: 'Okonkwo', dateOfBirth: '2016-03-14' };
 const kwame = { forename: 'Kwame', surname: 'Okonkwo', dateOfBirth: '2018-09-30' };
 
-function row(id: number, fields: NormalisedFields): WaitingRow {
-  return {
-    id,
-    batchId: 1,
-    rowNumber: id,
-    sourceName: 'dwp_benefits',
-    sourceRecordId: `CHB${id}`,
-    receivedAt: new Date('2026-11-01T09:00:00Z'),
-    fields,
-  };
-}
+const row = (id: number, fields: NormalisedFields): WaitingRow => waitingRow(id, fields);
 
 function pair(childId: string): ScoredCandidate {
   return {
