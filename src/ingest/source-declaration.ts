@@ -26,11 +26,13 @@ export interface SourceDeclaration extends SourceDefinition {
   /** Rank per child record field for survivorship (stored in source.precedence; see survivorship.ts). */
   readonly precedence: Readonly<Record<string, number>>;
   /**
-   * The column whose value the rows of one household share (a benefit claim's reference): the
-   * brothers and sisters on one claim are evidence about each other's match. Null when the source
-   * has none.
+   * The columns whose values the rows of one household share (a benefit claim: the claimant's
+   * reference, then the claimant's name, since one child's second claim by the other parent is
+   * another household): the brothers and sisters on one claim are evidence about each other's
+   * match. The first column must have a value for a row to belong to a household. Null when the
+   * source has none.
    */
-  readonly household: string | null;
+  readonly household: readonly string[] | null;
 }
 
 /**
@@ -143,12 +145,9 @@ export function parseSourceDeclaration(json: unknown): SourceDeclaration {
       `a source that flags post-adoption records must keep the "${LA_CODE_COLUMN}" column in "extra": a post-adoption record is created shielded under its local authority`,
     );
   }
-  if (household !== undefined && (typeof household !== 'string' || household.trim() === '')) {
-    throw new SourceDefinitionError('"household" must name the column the rows of one household share');
-  }
   return {
     ...parsed,
-    household: household?.trim() ?? null,
+    household: householdColumns(household),
     name,
     kind: kind as SourceDeclaration['kind'],
     required: requiredFields as FieldName[],
@@ -158,15 +157,24 @@ export function parseSourceDeclaration(json: unknown): SourceDeclaration {
   };
 }
 
+function householdColumns(household: unknown): string[] | null {
+  if (household === undefined) return null;
+  const columns = typeof household === 'string' ? [household] : household;
+  if (
+    !Array.isArray(columns) ||
+    columns.length === 0 ||
+    columns.some((column) => typeof column !== 'string' || column.trim() === '')
+  ) {
+    throw new SourceDefinitionError(
+      '"household" must name the column the rows of one household share, or a list of columns',
+    );
+  }
+  return (columns as string[]).map((column) => column.trim());
+}
+
 /** Every column a file of this source must have. */
 export function declaredColumns(source: SourceDeclaration): string[] {
-  return [
-    ...new Set([
-      ...requiredColumns(source),
-      ...source.extra,
-      ...(source.household === null ? [] : [source.household]),
-    ]),
-  ];
+  return [...new Set([...requiredColumns(source), ...source.extra, ...(source.household ?? [])])];
 }
 
 /** The names of the declared sources, from the JSON files in SOURCES_DIR. */

@@ -66,13 +66,36 @@ describe('a household column', () => {
     expect(unclaimed.ok && unclaimed.fields.household).toBe(undefined);
     // Without a key a reference is never kept as it came.
     expect(() => validateRow(claims, row('QQ123456C'), today, null)).toThrow(/keyed hash/);
-    expect(loadSourceDeclaration('dwp_benefits').household).toBe('claimant_nino');
     expect(parseSourceDeclaration(base).household).toBeNull();
   });
 
-  it('must name a column', () => {
-    expect(() => parseSourceDeclaration({ ...base, household: '' })).toThrow(/"household"/);
-    expect(() => parseSourceDeclaration({ ...base, household: ['a'] })).toThrow(/"household"/);
+  it('may be a reference qualified by further columns, and needs the reference', () => {
+    const claims = parseSourceDeclaration({ ...base, household: ['claim_no', 'claimant'] });
+    expect(declaredColumns(claims)).toEqual(['ref', 'sn', 'claim_no', 'claimant']);
+    const row = (claimNo: string, claimant: string) => ({
+      ref: 'R1',
+      sn: 'Okonkwo',
+      claim_no: claimNo,
+      claimant,
+    });
+    const household = (claimNo: string, claimant: string) => {
+      const result = validateRow(claims, row(claimNo, claimant), today, null, keyed);
+      return result.ok ? result.fields.household : 'rejected';
+    };
+    expect(household('qq123456c', 'Jane Okonkwo')).toBe('keyed(QQ123456C|JANEOKONKWO)');
+    expect(household('QQ123456C', '')).toBe('keyed(QQ123456C|)');
+    expect(household('', 'Jane Okonkwo')).toBe(undefined);
+    expect(loadSourceDeclaration('dwp_benefits').household).toEqual([
+      'claimant_nino',
+      'claimant_forename',
+      'claimant_surname',
+    ]);
+  });
+
+  it('must name a column or a list of columns', () => {
+    for (const household of ['', [], [''], ['a', 3], { a: 1 }]) {
+      expect(() => parseSourceDeclaration({ ...base, household })).toThrow(/"household"/);
+    }
   });
 });
 

@@ -205,8 +205,12 @@ export function validateRow(
 export type HouseholdKey = (reference: string) => string;
 
 function householdReference(source: SourceDeclaration, raw: RowValues): string {
-  if (source.household === null) return '';
-  return clean(raw[source.household]).toUpperCase().replace(/\s+/g, '');
+  const parts = (source.household ?? []).map((column) =>
+    clean(raw[column]).toUpperCase().replace(/\s+/g, ''),
+  );
+  // Without its reference a row belongs to no household, whatever else it shares.
+  if (parts[0] === undefined || parts[0] === '') return '';
+  return parts.join('|');
 }
 
 /** One line for a quarantine record: every problem's message. */

@@ -53,7 +53,7 @@ const TYPO_SHARE = 0.05;
  * of that name's own frequency (spread over the many ways to mistype it); a second name given to
  * children turns up far more often than that.
  */
-function establishedName(name: string, beside: string, frequencies: TermFrequencies | null): boolean {
+export function establishedName(name: string, beside: string, frequencies: TermFrequencies | null): boolean {
   if (COMMON_NAMES.has(name)) return true;
   if (frequencies === null) return false;
   const count = frequencies.forename.get(name) ?? 0;

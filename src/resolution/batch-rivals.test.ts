@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { testNhsNumber, testUpn } from '../children/child.test-support.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
-import { BATCH_RIVAL, holdForRivals, outranked, rivalQuestions } from './batch-rivals.ts';
+import { BATCH_RIVAL, outranked, rivalQuestions } from './batch-rivals.ts';
 import { indexRecord, waitingRow } from './index-record.test-support.ts';
 import type { RowOutcome, WaitingRow } from './outcome.ts';
-import { defaultModel, indexEntry, matcherFor, prepareRow, scoreAgainst } from './resolve-decide.ts';
+import {
+  defaultModel,
+  holdLinks,
+  indexEntry,
+  matcherFor,
+  prepareRow,
+  scoreAgainst,
+} from './resolve-decide.ts';
 
 const matcher = matcherFor(defaultModel(), 1_000_000);
 const layla = {
@@ -84,12 +91,12 @@ describe('rivals further down the batch', () => {
     expect(isOutrankedBy(row(7, { ...layla, forename: 'Zainab', upn: testUpn(2) }))).toBe(false);
   });
 
-  it('turns only the outranked link into a review of the same pair', () => {
+  it('turns only the held link into a review of the same pair', () => {
     const other = row(2, { ...layla, forename: 'Layla', surname: 'Mensah', upn: testUpn(3) });
     const outcomes = [linkTo(laya), linkTo(other)];
     const [question] = questionsFor(laya, linkTo(laya), [1, 7]);
     if (question === undefined) throw new Error('expected a question');
-    const held = holdForRivals(outcomes, [question], matcher);
+    const held = holdLinks(outcomes, [question], BATCH_RIVAL, matcher);
     expect(held[1]).toBe(outcomes[1]);
     expect(held[0]).toMatchObject({ kind: 'review', rowId: 1, reason: BATCH_RIVAL });
     const pairs = held[0]?.kind === 'review' ? held[0].pairs : [];

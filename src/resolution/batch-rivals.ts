@@ -1,6 +1,6 @@
 import type { IndexRecord } from './index-records.ts';
 import type { RowOutcome, WaitingRow } from './outcome.ts';
-import { indexEntry, prepareRow, scoreAgainst, scoredCandidate, type Matcher } from './resolve-decide.ts';
+import { indexEntry, prepareRow, scoreAgainst, type HeldLink, type Matcher } from './resolve-decide.ts';
 
 /**
  * Rivals further down the batch. A row linked by score to a child who holds no value of the row's
@@ -20,9 +20,7 @@ const SCHEMES = ['nhsNumber', 'upn'] as const;
 type Scheme = (typeof SCHEMES)[number];
 
 /** A row linked by score whose rivals must be looked at before the link stands. */
-export interface RivalQuestion {
-  readonly row: WaitingRow;
-  readonly child: IndexRecord;
+export interface RivalQuestion extends HeldLink {
   readonly weight: number;
   /** The identifiers the row carries and the child lacks. */
   readonly schemes: readonly Scheme[];
@@ -78,21 +76,5 @@ export function outranked(
     return (
       scored.decision.veto === null && scored.decision.decision !== 'new' && scored.weight >= question.weight
     );
-  });
-}
-
-/** The questions' links, outranked, turned into reviews of the same pair. */
-export function holdForRivals(
-  outcomes: readonly RowOutcome[],
-  outrankedQuestions: readonly RivalQuestion[],
-  matcher: Matcher,
-): RowOutcome[] {
-  const held = new Map(outrankedQuestions.map((q) => [q.row.id, q]));
-  return outcomes.map((outcome) => {
-    const question = held.get(outcome.rowId);
-    if (question === undefined || outcome.kind !== 'link') return outcome;
-    const row = prepareRow(question.row.fields);
-    const pair = scoredCandidate(matcher, row, scoreAgainst(matcher, row, indexEntry(question.child)));
-    return { kind: 'review', rowId: outcome.rowId, reason: BATCH_RIVAL, pairs: [pair] };
   });
 }

@@ -43,3 +43,33 @@ export async function childrenAtPostcodes(
   for (const row of rows) found.set(row.postcode, [...(found.get(row.postcode) ?? []), row.child_id]);
   return found;
 }
+
+/**
+ * Rows of a batch sharing their household and date of birth with another row (twins on a claim),
+ * whatever became of them: each row's id to the ids of its group. Read once per batch.
+ */
+export async function claimTwinGroups(db: Executor, batchId: number): Promise<Map<number, number[]>> {
+  const { rows } = await sql<{ ids: number[] }>`
+    select array_agg(id order by row_number) as ids
+    from feed_row
+    where batch_id = ${batchId} and fields ? 'household' and fields ? 'dateOfBirth'
+    group by fields ->> 'household', fields ->> 'dateOfBirth'
+    having count(*) > 1`.execute(db);
+  const groups = new Map<number, number[]>();
+  for (const { ids } of rows) for (const id of ids) groups.set(id, ids);
+  return groups;
+}
+
+/** The fields of these feed rows, whatever became of them. */
+export async function feedRowFields(
+  db: Executor,
+  ids: readonly number[],
+): Promise<Map<number, NormalisedFields>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('feed_row')
+    .select(['id', 'fields'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.fields]));
+}

@@ -676,3 +676,26 @@ export function decideChunk(input: ChunkInput): ChunkDecision {
   }
   return { outcomes, deferred: [...deferred] };
 }
+
+/** A link the chunk decided that a person must look at first. */
+export interface HeldLink {
+  readonly row: WaitingRow;
+  readonly child: IndexRecord;
+}
+
+/** Each held link turned into a review of the same pair, for `reason`. */
+export function holdLinks(
+  outcomes: readonly RowOutcome[],
+  held: readonly HeldLink[],
+  reason: string,
+  matcher: Matcher,
+): RowOutcome[] {
+  const byRow = new Map(held.map((h) => [h.row.id, h]));
+  return outcomes.map((outcome) => {
+    const link = byRow.get(outcome.rowId);
+    if (link === undefined || outcome.kind !== 'link') return outcome;
+    const row = prepareRow(link.row.fields);
+    const pair = scoredCandidate(matcher, row, scoreAgainst(matcher, row, indexEntry(link.child)));
+    return { kind: 'review', rowId: outcome.rowId, reason, pairs: [pair] };
+  });
+}

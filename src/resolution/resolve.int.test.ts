@@ -79,9 +79,13 @@ function ukDate(iso: string): string {
   return `${d}/${m}/${y}`;
 }
 
-function dwpLine(ref: string, kid: Kid, overrides: Partial<Kid> & { claim?: string } = {}): string {
+function dwpLine(
+  ref: string,
+  kid: Kid,
+  overrides: Partial<Kid> & { claim?: string; claimant?: string } = {},
+): string {
   const k = { ...kid, ...overrides };
-  return `${ref},${overrides.claim ?? `QQ${ref.replace(/\D/g, '').padStart(6, '0')}C`},JANE,${k.surname.toUpperCase()},${k.forename.toUpperCase()},${k.surname.toUpperCase()},${ukDate(k.dob)},${k.sex},${k.line1.toUpperCase()},NEWARK,,${k.postcode},01/01/2020`;
+  return `${ref},${overrides.claim ?? `QQ${ref.replace(/\D/g, '').padStart(6, '0')}C`},${overrides.claimant ?? 'JANE'},${k.surname.toUpperCase()},${k.forename.toUpperCase()},${k.surname.toUpperCase()},${ukDate(k.dob)},${k.sex},${k.line1.toUpperCase()},NEWARK,,${k.postcode},01/01/2020`;
 }
 
 const LOCAL_HEADER =
@@ -260,6 +264,52 @@ describe('resolving feed rows into the index', () => {
     ]);
     const reviews = await database.db.selectFrom('match_review').select(['child_id', 'reason']).execute();
     expect(reviews).toEqual([{ child_id: child?.id, reason: 'batch-rival' }]);
+  });
+
+  it('holds a benefit row that would take the record of its twin named on the same claim', async () => {
+    // Twins Harry and Henry: only Harry is known from NHS demographics.
+    const harry: Kid = { ...amara, forename: 'Harry', sex: 'M' };
+    const henry: Kid = { ...harry, id: 'P8', nhs: testNhsNumber(8), forename: 'Henry' };
+    await importFile('nhs_demographics', NHS_HEADER, [nhsLine(harry)]);
+    const [child] = await database.db.selectFrom('child').select('id').execute();
+    // Alone on a claim, Henry's row is near enough to Harry's record to link.
+    const alone = await importFile('dwp_benefits', DWP_HEADER, [
+      dwpLine('CHB1', henry, { claim: 'QQ000001A' }),
+    ]);
+    const [linked] = await rowsOf(alone.imported.batchId);
+    expect([linked?.status, ruleOf(must(linked)), linked?.child_id]).toEqual([
+      'linked',
+      'probabilistic',
+      child?.id,
+    ]);
+
+    // Named with Harry on one claim, born the same day, Henry is Harry's twin, whichever row comes first.
+    const claims = [
+      { henry: 'CHB2', harry: 'CHB3', claim: 'QQ000002A' },
+      { harry: 'CHB4', henry: 'CHB5', claim: 'QQ000003A' },
+    ];
+    for (const refs of claims) {
+      const lines = Object.entries(refs)
+        .filter(([name]) => name !== 'claim')
+        .map(([name, ref]) => dwpLine(ref, name === 'henry' ? henry : harry, { claim: refs.claim }));
+      const claim = await importFile('dwp_benefits', DWP_HEADER, lines, { resolveOptions: { chunkSize: 1 } });
+      const byRef = new Map(
+        (await rowsOf(claim.imported.batchId)).map((r) => [
+          r.source_record_id,
+          [r.status, ruleOf(r), r.child_id],
+        ]),
+      );
+      expect(byRef.get(refs.henry)).toEqual(['review', 'review:twin-on-claim', null]);
+      expect(byRef.get(refs.harry)).toEqual(['linked', 'probabilistic', child?.id]);
+    }
+
+    // A second claim for one child, by the other parent, is another household: nothing is held.
+    const second = await importFile('dwp_benefits', DWP_HEADER, [
+      dwpLine('CHB6', henry, { claim: 'QQ000004A' }),
+      dwpLine('CHB7', harry, { claim: 'QQ000004A', claimant: 'JOHN' }),
+    ]);
+    const secondRows = await rowsOf(second.imported.batchId);
+    expect(secondRows.map((r) => r.status)).toEqual(['linked', 'linked']);
   });
 
   it('settles a claim at an old address by the brother or sister on the same claim', async () => {

@@ -24,9 +24,7 @@ import {
   statisticsStale,
   STATISTICS_MIN_GROWTH,
 } from './statistics.repository.ts';
-import type { RowOutcome, WaitingRow } from './outcome.ts';
-import { corroboratedCandidate, householdQuestions, settleByHousehold } from './household.ts';
-import { childrenAtPostcodes, householdRows } from './household.repository.ts';
+import type { WaitingRow } from './outcome.ts';
 import {
   candidatePairKeys,
   decideChunk,
@@ -34,17 +32,9 @@ import {
   matcherFor,
   trainModel,
   withIndexComparisons,
-  type Matcher,
 } from './resolve-decide.ts';
-import { holdForRivals, outranked, rivalQuestions } from './batch-rivals.ts';
-import {
-  countWaitingRows,
-  findBatch,
-  nextWaitingRows,
-  rivalGroups,
-  waitingFields,
-  waitingRowsById,
-} from './waiting-rows.repository.ts';
+import { openBatchEvidence, weighBatchEvidence } from './batch-evidence.ts';
+import { countWaitingRows, findBatch, nextWaitingRows, waitingFields } from './waiting-rows.repository.ts';
 
 /** Rows per transaction: large enough that a round of blocking queries serves many rows. */
 export const DEFAULT_RESOLVE_CHUNK = 2_000;
@@ -237,7 +227,7 @@ export async function resolveBatch(
   let analysedAt = indexed;
   if (waiting >= STATISTICS_MIN_GROWTH) await refreshMatchingStatistics(deps.db);
   const chosen = await chooseModel(deps, batchId, waiting, latestYear);
-  const rivals = await rivalGroups(deps.db, batchId);
+  const evidence = await openBatchEvidence(deps.db, batchId);
   let chunks = 0;
   // Every row before this one is resolved: each chunk takes rows in order and decides all of them
   // but those it defers, which the next chunk takes first.
@@ -261,12 +251,12 @@ export async function resolveBatch(
       const deferred = new Set(decision.deferred);
       const decided = rows.filter((row) => !deferred.has(row.id));
       if (decided.length === 0) throw new Error(`resolution of batch ${batchId} made no progress`);
-      const outcomes = await askRivals(
-        trx,
+      const outcomes = await weighBatchEvidence(trx, evidence, {
         decided,
-        await askHouseholds(trx, batchId, decided, decision.outcomes, index),
-        { index, groups: rivals, matcher },
-      );
+        outcomes: decision.outcomes,
+        index,
+        matcher,
+      });
       const counts = await applyOutcomes(trx, decided, outcomes, {
         operator: options.actor.id,
         receivedAt: batch.receivedAt,
@@ -318,71 +308,6 @@ export async function resolveBatch(
     }
   }
   return result('resolved', chunks, chosen.label);
-}
-
-/**
- * Rows the score left to a person for want of evidence, settled where their household supplies it
- * (household.ts): the household's other rows in the batch, and the children at the candidates'
- * addresses, read only for those rows.
- */
-async function askHouseholds(
-  trx: Executor,
-  batchId: number,
-  rows: readonly WaitingRow[],
-  outcomes: RowOutcome[],
-  index: ReadonlyMap<string, IndexRecord>,
-): Promise<RowOutcome[]> {
-  const questions = householdQuestions(rows, outcomes);
-  if (questions.length === 0) return outcomes;
-  const postcodes = questions.flatMap((q) =>
-    q.candidateIds.flatMap((id) => index.get(id)?.raw.postcode ?? []),
-  );
-  const byPostcode = await childrenAtPostcodes(trx, postcodes);
-  const unloaded = [...byPostcode.values()].flat().filter((id) => !index.has(id));
-  const households = new Map(index);
-  for (const record of await loadIndexRecords(trx, unloaded)) households.set(record.childId, record);
-  const evidence = {
-    householdRows: await householdRows(
-      trx,
-      batchId,
-      questions.map((q) => q.household),
-    ),
-    index: households,
-    byPostcode,
-  };
-  const settled = new Map<number, string>();
-  for (const question of questions) {
-    const childId = corroboratedCandidate(question, evidence);
-    if (childId !== null) settled.set(question.row.id, childId);
-  }
-  return settled.size === 0 ? outcomes : settleByHousehold(outcomes, settled);
-}
-
-/**
- * Links by score that a later row of the batch may have a better claim to (batch-rivals.ts), held
- * for a person. The later rows are read only for links to a child lacking the row's NHS number or
- * UPN, on rows whose date of birth and surname another row of the batch shares.
- */
-async function askRivals(
-  trx: Executor,
-  decided: readonly WaitingRow[],
-  outcomes: RowOutcome[],
-  context: {
-    readonly index: ReadonlyMap<string, IndexRecord>;
-    readonly groups: ReadonlyMap<number, readonly number[]>;
-    readonly matcher: Matcher;
-  },
-): Promise<RowOutcome[]> {
-  const questions = rivalQuestions(decided, outcomes, context.index, context.groups);
-  if (questions.length === 0) return outcomes;
-  const later = await waitingRowsById(
-    trx,
-    questions.flatMap((q) => q.rivalIds),
-  );
-  const outrankedQuestions = questions.filter((q) => outranked(q, later, context.matcher));
-  return outrankedQuestions.length === 0
-    ? outcomes
-    : holdForRivals(outcomes, outrankedQuestions, context.matcher);
 }
 
 function groupsOf(outcomes: ReturnType<typeof decideChunk>['outcomes']): number[] {
