@@ -134,7 +134,8 @@ export async function resolutionCounts(
  * Read once per batch; only groups of two or more are kept, a small share of a batch.
  */
 export async function rivalGroups(db: Executor, batchId: number): Promise<Map<number, number[]>> {
-  const { rows } = await sql<{ ids: number[] }>`
+  // A bigint array comes back from the server driver as strings, from the embedded engine as numbers.
+  const { rows } = await sql<{ ids: (number | string)[] }>`
     select array_agg(id order by row_number) as ids
     from feed_row
     where batch_id = ${batchId} and status = 'accepted'
@@ -142,7 +143,10 @@ export async function rivalGroups(db: Executor, batchId: number): Promise<Map<nu
     group by fields ->> 'dateOfBirth', upper(regexp_replace(fields ->> 'surname', '[^[:alpha:]]', '', 'g'))
     having count(*) > 1`.execute(db);
   const groups = new Map<number, number[]>();
-  for (const { ids } of rows) for (const id of ids) groups.set(id, ids);
+  for (const row of rows) {
+    const ids = row.ids.map(Number);
+    for (const id of ids) groups.set(id, ids);
+  }
   return groups;
 }
 
