@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../children/executor.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
 import type { HouseholdRow } from './household.ts';
+import { groupsByRow } from './waiting-rows.repository.ts';
 
 /** The rows of a batch naming each of these households, whatever became of them. */
 export async function householdRows(
@@ -49,19 +50,13 @@ export async function childrenAtPostcodes(
  * whatever became of them: each row's id to the ids of its group. Read once per batch.
  */
 export async function claimTwinGroups(db: Executor, batchId: number): Promise<Map<number, number[]>> {
-  // A bigint array comes back from the server driver as strings, from the embedded engine as numbers.
   const { rows } = await sql<{ ids: (number | string)[] }>`
     select array_agg(id order by row_number) as ids
     from feed_row
     where batch_id = ${batchId} and fields ? 'household' and fields ? 'dateOfBirth'
     group by fields ->> 'household', fields ->> 'dateOfBirth'
     having count(*) > 1`.execute(db);
-  const groups = new Map<number, number[]>();
-  for (const row of rows) {
-    const ids = row.ids.map(Number);
-    for (const id of ids) groups.set(id, ids);
-  }
-  return groups;
+  return groupsByRow(rows);
 }
 
 /** The fields of these feed rows, whatever became of them. */

@@ -134,7 +134,6 @@ export async function resolutionCounts(
  * Read once per batch; only groups of two or more are kept, a small share of a batch.
  */
 export async function rivalGroups(db: Executor, batchId: number): Promise<Map<number, number[]>> {
-  // A bigint array comes back from the server driver as strings, from the embedded engine as numbers.
   const { rows } = await sql<{ ids: (number | string)[] }>`
     select array_agg(id order by row_number) as ids
     from feed_row
@@ -142,12 +141,7 @@ export async function rivalGroups(db: Executor, batchId: number): Promise<Map<nu
       and (fields ? 'nhsNumber' or fields ? 'upn') and fields ? 'dateOfBirth' and fields ? 'surname'
     group by fields ->> 'dateOfBirth', upper(regexp_replace(fields ->> 'surname', '[^[:alpha:]]', '', 'g'))
     having count(*) > 1`.execute(db);
-  const groups = new Map<number, number[]>();
-  for (const row of rows) {
-    const ids = row.ids.map(Number);
-    for (const id of ids) groups.set(id, ids);
-  }
-  return groups;
+  return groupsByRow(rows);
 }
 
 /** Those of these rows still waiting, by id. */
@@ -164,4 +158,17 @@ export async function waitingRowsById(
     .where('r.status', '=', 'accepted')
     .execute();
   return new Map(rows.map((row) => [row.id, waitingRow(row)]));
+}
+
+/**
+ * Groups of a batch's rows, read as arrays of ids, keyed by each member's id. A bigint array comes
+ * back from the server driver as strings and from the embedded engine as numbers.
+ */
+export function groupsByRow(groups: readonly { ids: readonly (number | string)[] }[]): Map<number, number[]> {
+  const byRow = new Map<number, number[]>();
+  for (const group of groups) {
+    const ids = group.ids.map(Number);
+    for (const id of ids) byRow.set(id, ids);
+  }
+  return byRow;
 }
