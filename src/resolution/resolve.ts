@@ -47,7 +47,11 @@ export interface ResolveDeps {
   readonly db: Kysely<Database>;
   /** The field-encrypting view (services' childDb): shielded rows are sealed and opened through it. */
   readonly childDb: Kysely<Database>;
-  /** Keyed hashes: a row's postcode (how a shielded child's sealed address is found), a household's reference. */
+  /**
+   * Keyed hashes of a row's postcode, which is how a shielded child's sealed address is found. The
+   * import that stages a batch keys household references with the same cipher (`hmac`), and the
+   * commands and the feed service hand both steps these deps.
+   */
   readonly cipher: Pick<FieldCipher, 'hmac' | 'hmacEveryKey'>;
 }
 
