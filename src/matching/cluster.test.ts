@@ -69,6 +69,33 @@ describe('clusterRecords', () => {
     expect(result.clusterOf[1]).toBe(1);
   });
 
+  it('leaves out a record without a name that fits two groups which are perhaps twins', () => {
+    // 2 has no forename; 0 and 1 are twins with a typo between them (not vetoed, perhaps two).
+    const edges: ClusterEdge[] = [
+      { a: 0, b: 2, weight: 30 },
+      { a: 1, b: 2, weight: 29 },
+    ];
+    const table = { '0-1': { weight: 20, vetoed: false, perhapsTwo: true } };
+    const nameless = (record: number): boolean => record === 2;
+    const result = clusterRecords(3, edges, { ...options(table), nameless });
+    expect([...result.clusterOf]).toEqual([0, 1, 2]);
+    // A record with a name of its own decides for itself: only a veto makes it ambiguous.
+    const named = clusterRecords(3, edges, options(table));
+    expect(named.clusterOf[2]).toBe(0);
+  });
+
+  it('does not join a record that fits two children to a third record instead', () => {
+    // 3 fits twin 0 and twin 1 (vetoed apart) about equally, and 4, a record as uncertain as
+    // itself, almost as well: joining 3 and 4 would carry one twin's record onto the other's.
+    const edges: ClusterEdge[] = [
+      { a: 0, b: 3, weight: 30 },
+      { a: 1, b: 3, weight: 29 },
+      { a: 3, b: 4, weight: 27 },
+    ];
+    const result = clusterRecords(5, edges, options({ '0-1': { weight: -Infinity, vetoed: true } }));
+    expect([...result.clusterOf]).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('does not depend on the order edges are given in', () => {
     const edges: ClusterEdge[] = [
       { a: 0, b: 1, weight: 10 },

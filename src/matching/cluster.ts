@@ -15,6 +15,11 @@ export interface PairJudgement {
   /** Evidence for the pair being one child, in bits; compared with minCrossWeight. */
   weight: number;
   vetoed: boolean;
+  /**
+   * Not vetoed, but perhaps two children (twins with a typo between their records): enough to
+   * make a record that fits both groups ambiguous, not to keep the two apart.
+   */
+  perhapsTwo?: boolean;
 }
 
 export interface ClusterOptions {
@@ -33,6 +38,12 @@ export interface ClusterOptions {
    * twins equally well belongs to neither until someone looks.
    */
   ambiguityMargin: number;
+  /**
+   * A record that cannot itself tell twins apart (no forename). A group of only such records is
+   * ambiguous between two groups that are perhaps two children, not only between two that are
+   * certainly two.
+   */
+  nameless?: (record: number) => boolean;
 }
 
 export interface ClusterResult {
@@ -74,12 +85,19 @@ export function clusterRecords(
       else edgesOf.set(end, [edge]);
     }
   }
-  const incompatible = (one: readonly number[], other: readonly number[]): boolean => {
+  /** Are the two groups two different children (or perhaps two, when `perhaps`)? */
+  const twoChildren = (one: readonly number[], other: readonly number[], perhaps: boolean): boolean => {
     // Too large to check is treated as a conflict: the merge waits for a person to look.
     if (one.length * other.length > options.maxCheckedPairs) return true;
-    for (const x of one) for (const y of other) if (options.judge(x, y).vetoed) return true;
+    for (const x of one) {
+      for (const y of other) {
+        const judgement = options.judge(x, y);
+        if (judgement.vetoed || (perhaps && judgement.perhapsTwo === true)) return true;
+      }
+    }
     return false;
   };
+  const nameless = options.nameless;
   /** Does `group` link, nearly as strongly as `weight`, to a group that cannot join `target`? */
   const ambiguous = (
     group: readonly number[],
@@ -88,6 +106,8 @@ export function clusterRecords(
     weight: number,
   ): boolean => {
     const target = membersOf(targetRoot);
+    const perhaps = nameless !== undefined && group.every(nameless);
+    const rivals: number[][] = [];
     const checked = new Set<number>();
     for (const member of group) {
       for (const edge of edgesOf.get(member) ?? []) {
@@ -96,10 +116,14 @@ export function clusterRecords(
         const root = find(other);
         if (root === groupRoot || root === targetRoot || checked.has(root)) continue;
         checked.add(root);
-        if (incompatible(membersOf(root), target)) return true;
+        const rival = membersOf(root);
+        if (twoChildren(rival, target, perhaps)) return true;
+        rivals.push(rival);
       }
     }
-    return false;
+    // A group that fits two children fits neither: joined to a third group (another record
+    // as uncertain as itself) it would carry one twin's details onto the other.
+    return rivals.some((one, i) => rivals.slice(i + 1).some((other) => twoChildren(one, other, perhaps)));
   };
   let merges = 0;
   let refusedAsAmbiguous = 0;

@@ -5,6 +5,7 @@ import {
   deterministicMatch,
   forenamesClearlyDiffer,
   looksLikeTwins,
+  mayBeTwins,
   namesUnrelated,
   sameOtherIdentifier,
   thresholdsFromProbabilities,
@@ -166,6 +167,15 @@ describe('twins', () => {
     ).toBe(false);
   });
 
+  it('reads two spellings of a short name with two identifiers as twins (Isla and Isluca)', () => {
+    const isla = person({ ...JACK, forename: 'Isla', otherIdentifier: '1002537' });
+    const isluca = person({ ...JACK, forename: 'Isluca', otherIdentifier: '1002538' });
+    expect(looksLikeTwins(isla, isluca, null)).toBe(true);
+    // One slip of the keyboard in the name is still that child, whatever the identifier says.
+    const isal = person({ ...JACK, forename: 'Isal', otherIdentifier: '5531986' });
+    expect(looksLikeTwins(isla, isal, null)).toBe(false);
+  });
+
   it('is not fooled by a forename and surname swapped', () => {
     expect(looksLikeTwins(person(JACK), person({ ...JACK, forename: 'Smith', surname: 'Jack' }), null)).toBe(
       false,
@@ -186,6 +196,41 @@ describe('twins', () => {
     expect(looksLikeTwins(a, person({ ...JACK, forename: 'Oliver', otherIdentifier: '7364009' }), null)).toBe(
       true,
     );
+  });
+});
+
+describe('mayBeTwins', () => {
+  const reggie = person({ ...JACK, forename: 'Reggie', surname: 'Hill' });
+  it('allows a typo in the surname, the date of birth or the house number', () => {
+    expect(mayBeTwins(reggie, person({ ...JACK, forename: 'Freddie', surname: 'Hlil' }), null)).toBe(true);
+    expect(
+      mayBeTwins(
+        reggie,
+        person({ ...JACK, forename: 'Freddie', surname: 'Hill', dateOfBirth: '2015-03-07' }),
+        null,
+      ),
+    ).toBe(true);
+    expect(
+      mayBeTwins(
+        reggie,
+        person({ ...JACK, forename: 'Freddie', surname: 'Hill', address: '13 High Street' }),
+        null,
+      ),
+    ).toBe(true);
+    // Only the strict rule forbids the link.
+    expect(looksLikeTwins(reggie, person({ ...JACK, forename: 'Freddie', surname: 'Hlil' }), null)).toBe(
+      false,
+    );
+  });
+
+  it('needs clearly different forenames and no identifier in common', () => {
+    expect(mayBeTwins(reggie, person({ ...JACK, forename: 'Regigie', surname: 'Hlil' }), null)).toBe(false);
+    expect(mayBeTwins(reggie, person({ ...JACK, forename: '', surname: 'Hlil' }), null)).toBe(false);
+    const withId = person({ ...JACK, forename: 'Reggie', surname: 'Hill', otherIdentifier: '2493383' });
+    const other = { ...JACK, forename: 'Freddie', surname: 'Hlil' };
+    expect(mayBeTwins(withId, person({ ...other, otherIdentifier: '2493383' }), null)).toBe(false);
+    expect(mayBeTwins(reggie, person({ ...other, surname: 'Hughes' }), null)).toBe(false);
+    expect(mayBeTwins(reggie, person({ ...other, dateOfBirth: '2016-08-21' }), null)).toBe(false);
   });
 });
 

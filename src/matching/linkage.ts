@@ -1,9 +1,9 @@
 import { DEFAULT_BLOCKING, DEFAULT_BLOCKING_RULES, generateCandidates } from './blocking.ts';
 import type { BlockingOptions, BlockingRule, RuleStats } from './blocking.ts';
 import { clusterRecords } from './cluster.ts';
-import type { ClusterEdge } from './cluster.ts';
+import type { ClusterEdge, PairJudgement } from './cluster.ts';
 import type { ComparisonDefinition } from './comparisons.ts';
-import { decidePair, thresholdsFromProbabilities, vetoFor } from './decide.ts';
+import { decidePair, mayBeTwins, thresholdsFromProbabilities, vetoFor } from './decide.ts';
 import type { Thresholds } from './decide.ts';
 import {
   DEFAULT_EM,
@@ -169,17 +169,23 @@ export function runLinkage(
   }
   stage('scoring');
 
-  const judge = (x: number, y: number): { weight: number; vetoed: boolean } => {
+  const judge = (x: number, y: number): PairJudgement => {
     const a = recordAt(x);
     const b = recordAt(y);
-    if (vetoFor(a, b, compiled.model.termFrequencies)) return { weight: -Infinity, vetoed: true };
-    return { weight: pairWeight(compiled, a, b) - compiled.priorWeight, vetoed: false };
+    const frequencies = compiled.model.termFrequencies;
+    if (vetoFor(a, b, frequencies)) return { weight: -Infinity, vetoed: true };
+    return {
+      weight: pairWeight(compiled, a, b) - compiled.priorWeight,
+      vetoed: false,
+      perhapsTwo: mayBeTwins(a, b, frequencies),
+    };
   };
   const clustering = clusterRecords(left.length + (right === null ? 0 : right.length), edges, {
     judge,
     minCrossWeight: options.minCrossEvidence,
     maxCheckedPairs: 100_000,
     ambiguityMargin: thresholds.linkWeight,
+    nameless: (x) => recordAt(x).forename1 === '',
   });
   const groups = new Map<number, number[]>();
   clustering.clusterOf.forEach((cluster, i) => {

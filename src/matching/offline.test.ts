@@ -155,6 +155,32 @@ describe('offline dedupe', () => {
     expect(pairs.has('jakc|oliver')).toBe(false);
   });
 
+  it('keeps twins apart when their records carry typos and one has no forename', () => {
+    const reggie = { ...TWIN_JACK, rec_id: 'reggie', given_name: 'reggie', surname: 'hill' };
+    const freddie = { ...reggie, rec_id: 'freddie', given_name: 'freddie' };
+    const twins = [
+      reggie,
+      { ...reggie, rec_id: 'reggie2' },
+      { ...reggie, rec_id: 'reggie-hlil', surname: 'hlil' },
+      freddie,
+      { ...freddie, rec_id: 'freddie2' },
+      { ...freddie, rec_id: 'freddie-dob', date_of_birth: '20150307', suburb: 'yrok' },
+      { ...freddie, rec_id: 'nameless', given_name: '', street_number: '' },
+      { ...reggie, rec_id: 'nameless-hlil', given_name: '', surname: 'hlil' },
+    ];
+    const pairs = dedupe([...withDuplicates(BASE), ...twins]);
+    const side = (id: string): string | null =>
+      id.startsWith('reggie') ? 'reggie' : id.startsWith('freddie') ? 'freddie' : null;
+    const found = [...pairs].map((p) => p.split('|')).filter(([a = '', b = '']) => side(a) ?? side(b));
+    expect(pairs.has('reggie|reggie2')).toBe(true);
+    expect(pairs.has('freddie|freddie2')).toBe(true);
+    for (const [a = '', b = ''] of found) {
+      expect(side(a) !== null && side(b) !== null && side(a) !== side(b), `${a} ~ ${b}`).toBe(false);
+    }
+    // A record with no forename goes with neither twin, and not with the other nameless one.
+    expect([...pairs].some((p) => p.includes('nameless'))).toBe(false);
+  });
+
   it('never links two different valid NHS numbers, even when everything else agrees', () => {
     const a = { ...TWIN_JACK, rec_id: 'nhs1', nhs_number: nhsNumber(1) };
     const b = { ...a, rec_id: 'nhs2', nhs_number: nhsNumber(50) };
