@@ -96,6 +96,22 @@ describe('clusterRecords', () => {
     expect([...result.clusterOf]).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('joins groups across a veto the merged group explains, and only then', () => {
+    // 0-1-2 one person; 3 links to them but is vetoed against 2 (twins rule, pairwise).
+    const edges: ClusterEdge[] = [
+      { a: 0, b: 1, weight: 50 },
+      { a: 0, b: 2, weight: 45 },
+      { a: 0, b: 3, weight: 40 },
+    ];
+    const table = { '2-3': { weight: -Infinity, vetoed: true } };
+    expect(clusterRecords(4, edges, options(table)).clusterOf[3]).toBe(3);
+    const explained = clusterRecords(4, edges, {
+      ...options(table),
+      vetoExplained: (x, y, merged) => [x, y].sort().join() === '2,3' && merged.length === 4,
+    });
+    expect([...explained.clusterOf]).toEqual([0, 0, 0, 0]);
+  });
+
   it('does not depend on the order edges are given in', () => {
     const edges: ClusterEdge[] = [
       { a: 0, b: 1, weight: 10 },

@@ -44,6 +44,11 @@ export interface ClusterOptions {
    * certainly two.
    */
   nameless?: (record: number) => boolean;
+  /**
+   * Whether the group the merge would make explains away the veto between two of its records
+   * (each fits the rest by a different detail). Without it every veto refuses the merge.
+   */
+  vetoExplained?: (x: number, y: number, merged: readonly number[]) => boolean;
 }
 
 export interface ClusterResult {
@@ -85,14 +90,26 @@ export function clusterRecords(
       else edgesOf.set(end, [edge]);
     }
   }
-  /** Are the two groups two different children (or perhaps two, when `perhaps`)? */
-  const twoChildren = (one: readonly number[], other: readonly number[], perhaps: boolean): boolean => {
+  /**
+   * Are the two groups two different children (or perhaps two, when `perhaps`), were they to be
+   * one group with `beside`?
+   */
+  const twoChildren = (
+    one: readonly number[],
+    other: readonly number[],
+    perhaps: boolean,
+    beside: readonly number[],
+  ): boolean => {
     // Too large to check is treated as a conflict: the merge waits for a person to look.
     if (one.length * other.length > options.maxCheckedPairs) return true;
+    let merged: number[] | null = null;
     for (const x of one) {
       for (const y of other) {
         const judgement = options.judge(x, y);
-        if (judgement.vetoed || (perhaps && judgement.perhapsTwo === true)) return true;
+        if (perhaps && judgement.perhapsTwo === true) return true;
+        if (!judgement.vetoed) continue;
+        merged ??= [...one, ...other, ...beside];
+        if (options.vetoExplained?.(x, y, merged) !== true) return true;
       }
     }
     return false;
@@ -117,13 +134,15 @@ export function clusterRecords(
         if (root === groupRoot || root === targetRoot || checked.has(root)) continue;
         checked.add(root);
         const rival = membersOf(root);
-        if (twoChildren(rival, target, perhaps)) return true;
+        if (twoChildren(rival, target, perhaps, group)) return true;
         rivals.push(rival);
       }
     }
     // A group that fits two children fits neither: joined to a third group (another record
     // as uncertain as itself) it would carry one twin's details onto the other.
-    return rivals.some((one, i) => rivals.slice(i + 1).some((other) => twoChildren(one, other, perhaps)));
+    return rivals.some((one, i) =>
+      rivals.slice(i + 1).some((other) => twoChildren(one, other, perhaps, [...group, ...target])),
+    );
   };
   let merges = 0;
   let refusedAsAmbiguous = 0;
@@ -146,6 +165,7 @@ export function clusterRecords(
         const judgement = x === edge.a && y === edge.b ? null : options.judge(x, y);
         if (judgement === null) continue;
         if (judgement.vetoed) {
+          if (options.vetoExplained?.(x, y, [...left, ...right]) === true) continue;
           verdict = 'veto';
           break check;
         }

@@ -102,14 +102,16 @@ function addressesAgree(a: MatchRecord, b: MatchRecord): boolean {
 export function sameOtherIdentifier(x: string, y: string): boolean {
   if (x === '' || y === '') return false;
   if (x === y) return true;
-  if (!withinOneEdit(x, y)) return false;
-  if (/^\d+$/.test(x) && /^\d+$/.test(y) && x.length === y.length) {
-    return Math.abs(Number(x) - Number(y)) >= NEARBY_IN_SEQUENCE;
-  }
-  return true;
+  return withinOneEdit(x, y) && !nearbyInSequence(x, y);
 }
 
 const NEARBY_IN_SEQUENCE = 10;
+
+/** Two different numbers of one length a few apart: issued one after the other, as to twins. */
+export function nearbyInSequence(x: string, y: string): boolean {
+  if (x === y || x.length !== y.length || !/^\d+$/.test(x) || !/^\d+$/.test(y)) return false;
+  return Math.abs(Number(x) - Number(y)) < NEARBY_IN_SEQUENCE;
+}
 
 function shareAnIdentifier(a: MatchRecord, b: MatchRecord): boolean {
   return (

@@ -1,6 +1,7 @@
 import { DEFAULT_BLOCKING, DEFAULT_BLOCKING_RULES, generateCandidates } from './blocking.ts';
 import type { BlockingOptions, BlockingRule, RuleStats } from './blocking.ts';
 import { clusterRecords } from './cluster.ts';
+import { groupConsensus, groupExplainsTwinsVeto } from './group-consensus.ts';
 import type { ClusterEdge, PairJudgement } from './cluster.ts';
 import type { ComparisonDefinition } from './comparisons.ts';
 import { decidePair, mayBeTwins, thresholdsFromProbabilities, vetoFor } from './decide.ts';
@@ -186,6 +187,12 @@ export function runLinkage(
     maxCheckedPairs: 100_000,
     ambiguityMargin: thresholds.linkWeight,
     nameless: (x) => recordAt(x).forename1 === '',
+    vetoExplained: (x, y, merged) => {
+      const a = recordAt(x);
+      const b = recordAt(y);
+      if (vetoFor(a, b, compiled.model.termFrequencies)?.rule !== 'twins') return false;
+      return groupExplainsTwinsVeto(a, b, groupConsensus(merged.map(recordAt)));
+    },
   });
   const groups = new Map<number, number[]>();
   clustering.clusterOf.forEach((cluster, i) => {

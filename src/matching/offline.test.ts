@@ -181,6 +181,42 @@ describe('offline dedupe', () => {
     expect([...pairs].some((p) => p.includes('nameless'))).toBe(false);
   });
 
+  it('keeps a person’s records together when one has a replaced forename and another a replaced number', () => {
+    const flynn = {
+      ...TWIN_JACK,
+      rec_id: 'flynn',
+      given_name: 'flynn',
+      surname: 'cresp',
+      soc_sec_id: '2624663',
+    };
+    const records = [
+      flynn,
+      { ...flynn, rec_id: 'flynn-a', suburb: 'yrok' },
+      { ...flynn, rec_id: 'flynn-b', surname: 'cres' },
+      { ...flynn, rec_id: 'zac', given_name: 'zac' },
+      { ...flynn, rec_id: 'flyn', given_name: 'flyn', soc_sec_id: '4839140' },
+    ];
+    const pairs = dedupe([...withDuplicates(BASE), ...records]);
+    const ids = records.map((r) => r.rec_id);
+    for (const [i, a] of ids.entries()) {
+      for (const b of ids.slice(i + 1)) expect(pairs.has([a, b].sort().join('|')), `${a} ~ ${b}`).toBe(true);
+    }
+  });
+
+  it('keeps twins apart when one twin’s record carries the other’s number', () => {
+    const yase = {
+      ...TWIN_JACK,
+      rec_id: 'yase',
+      given_name: 'yase',
+      surname: 'witiman',
+      soc_sec_id: '1000400',
+    };
+    const cormor = { ...yase, rec_id: 'cormor', given_name: 'cormor', soc_sec_id: '1000401' };
+    const slipped = { ...cormor, rec_id: 'cormor-slip', soc_sec_id: '1000400' };
+    const pairs = dedupe([...withDuplicates(BASE), yase, cormor, slipped]);
+    expect(pairs.has('cormor|yase')).toBe(false);
+  });
+
   it('never links two different valid NHS numbers, even when everything else agrees', () => {
     const a = { ...TWIN_JACK, rec_id: 'nhs1', nhs_number: nhsNumber(1) };
     const b = { ...a, rec_id: 'nhs2', nhs_number: nhsNumber(50) };
