@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupConsensus, groupExplainsTwinsVeto } from './group-consensus.ts';
+import { groupConsensus, groupExplainsVeto } from './group-consensus.ts';
 import { prepareRecord } from './record.ts';
 import type { RawPerson } from './record.ts';
 
@@ -14,21 +14,21 @@ const FLYNN: RawPerson = {
 };
 const record = (changes: Partial<RawPerson> = {}) => prepareRecord({ ...FLYNN, ...changes }, 'YYYY-MM-DD');
 
-describe('groupExplainsTwinsVeto', () => {
+describe('groupExplainsVeto', () => {
   it('explains a replaced forename on one record and a replaced number on another', () => {
     const zac = record({ forename: 'Zac' });
     const flyn = record({ forename: 'Flyn', otherIdentifier: '4839140' });
     const group = [record(), record(), record({ surname: 'Cres' }), zac, flyn];
     const consensus = groupConsensus(group);
-    expect(consensus).toEqual({ forename: 'flynn', identifier: '2624663' });
-    expect(groupExplainsTwinsVeto(zac, flyn, consensus)).toBe(true);
-    expect(groupExplainsTwinsVeto(flyn, zac, consensus)).toBe(true);
+    expect(consensus).toEqual({ forename: 'flynn', identifier: '2624663', dateOfBirth: '19761117' });
+    expect(groupExplainsVeto('twins', zac, flyn, consensus)).toBe(true);
+    expect(groupExplainsVeto('twins', flyn, zac, consensus)).toBe(true);
   });
 
   it('does not explain twins, each with their own name and number', () => {
     const oliver = record({ forename: 'Oliver', otherIdentifier: '7364009' });
     const group = [record(), record(), oliver];
-    expect(groupExplainsTwinsVeto(record(), oliver, groupConsensus(group))).toBe(false);
+    expect(groupExplainsVeto('twins', record(), oliver, groupConsensus(group))).toBe(false);
   });
 
   it('does not explain numbers one step apart: a twin’s own number, not a slip', () => {
@@ -36,21 +36,51 @@ describe('groupExplainsTwinsVeto', () => {
     const cormor = record({ forename: 'Cormor', otherIdentifier: '1000400' });
     const cormorOwn = record({ forename: 'Cormor', otherIdentifier: '1000401' });
     const consensus = groupConsensus([yase, cormor, cormorOwn]);
-    expect(consensus).toEqual({ forename: 'cormor', identifier: '1000400' });
-    expect(groupExplainsTwinsVeto(yase, cormorOwn, consensus)).toBe(false);
+    expect(consensus).toMatchObject({ forename: 'cormor', identifier: '1000400' });
+    expect(groupExplainsVeto('twins', yase, cormorOwn, consensus)).toBe(false);
   });
 
   it('needs a majority for both the name and the number', () => {
     const zac = record({ forename: 'Zac' });
     const flyn = record({ forename: 'Flyn', otherIdentifier: '4839140' });
     expect(groupConsensus([zac, flyn]).forename).toBe('');
-    expect(groupExplainsTwinsVeto(zac, flyn, groupConsensus([zac, flyn]))).toBe(false);
+    expect(groupExplainsVeto('twins', zac, flyn, groupConsensus([zac, flyn]))).toBe(false);
     const withoutNumbers = [record({ otherIdentifier: '' }), record({ otherIdentifier: '' }), zac];
     expect(groupConsensus(withoutNumbers).identifier).toBe('2624663');
     const noNumber = record({ forename: 'Zac', otherIdentifier: '' });
     const none = [record({ otherIdentifier: '' }), record({ otherIdentifier: '' }), noNumber];
-    expect(groupExplainsTwinsVeto(record({ otherIdentifier: '' }), noNumber, groupConsensus(none))).toBe(
+    expect(groupExplainsVeto('twins', record({ otherIdentifier: '' }), noNumber, groupConsensus(none))).toBe(
       false,
     );
+  });
+
+  it('explains a replaced forename on one record and a replaced date of birth on another', () => {
+    const kyle = record({ forename: 'Kyle' });
+    const reborn = record({ dateOfBirth: '1987-08-13' });
+    const consensus = groupConsensus([record(), record(), kyle, reborn]);
+    expect(groupExplainsVeto('different-person-details', kyle, reborn, consensus)).toBe(true);
+    // A date one keystroke from the group's is the group's birthday, mistyped: not the split.
+    const mistyped = record({ forename: 'Kyle', dateOfBirth: '1976-11-18' });
+    expect(groupExplainsVeto('different-person-details', mistyped, reborn, consensus)).toBe(true);
+  });
+
+  it('does not explain siblings, each with their own name and birthday', () => {
+    const sister = record({ forename: 'Amelia', dateOfBirth: '1979-02-03' });
+    const group = [record(), record(), sister, { ...sister }];
+    expect(groupExplainsVeto('different-person-details', record(), sister, groupConsensus(group))).toBe(
+      false,
+    );
+    const family = [record(), record(), record(), sister];
+    expect(groupExplainsVeto('different-person-details', record(), sister, groupConsensus(family))).toBe(
+      false,
+    );
+  });
+
+  it('never explains a conflict of strong identifiers or a post-adoption record', () => {
+    const zac = record({ forename: 'Zac' });
+    const flyn = record({ forename: 'Flyn', otherIdentifier: '4839140' });
+    const consensus = groupConsensus([record(), record(), zac, flyn]);
+    expect(groupExplainsVeto('strong-identifier-conflict', zac, flyn, consensus)).toBe(false);
+    expect(groupExplainsVeto('post-adoption', zac, flyn, consensus)).toBe(false);
   });
 });

@@ -1,17 +1,20 @@
 import { forenamesClearlyDiffer, nearbyInSequence, sameOtherIdentifier } from './decide.ts';
+import type { VetoRule } from './decide.ts';
 import type { MatchRecord } from './record.ts';
+import { withinOneEdit } from './string-similarity.ts';
 
 /**
- * What most records of a would-be group say the person is called and numbered. A twins veto
+ * What most records of a would-be group say the person is called, numbered and born. A veto
  * between two records compares them with each other only; the group knows more. When one record
- * carries the group's name under another number and the other the group's number under another
- * name, each is the same person as the rest by one detail and differs by one slip: a mistyped
- * or replaced identifier on one, a replaced forename on the other. Twins look otherwise: each
- * twin's records agree with each other on both.
+ * carries the group's name but another number (or birthday) and the other the group's number (or
+ * birthday) under another name, each is the same person as the rest by one detail and differs
+ * by one slip: a replaced identifier or date on one, a replaced forename on the other. Twins and
+ * siblings look otherwise: each one's records agree with each other on both.
  */
 export interface GroupConsensus {
   forename: string;
   identifier: string;
+  dateOfBirth: string;
 }
 
 /** The value held by more than half the records that hold one, or '' when there is none. */
@@ -27,6 +30,7 @@ export function groupConsensus(records: readonly MatchRecord[]): GroupConsensus 
   return {
     forename: majority(records.map((r) => r.forename1)),
     identifier: majority(records.map((r) => r.otherIdentifier)),
+    dateOfBirth: majority(records.map((r) => r.dobKey)),
   };
 }
 
@@ -38,17 +42,45 @@ function carriesNumber(record: MatchRecord, consensus: GroupConsensus): boolean 
   return sameOtherIdentifier(record.otherIdentifier, consensus.identifier);
 }
 
+function carriesBirthday(record: MatchRecord, consensus: GroupConsensus): boolean {
+  return record.dobKey !== '' && withinOneEdit(record.dobKey, consensus.dateOfBirth);
+}
+
+/** One record has the group's name and not `detail`, the other `detail` and not the name. */
+function splitBetween(
+  a: MatchRecord,
+  b: MatchRecord,
+  consensus: GroupConsensus,
+  detail: (record: MatchRecord, consensus: GroupConsensus) => boolean,
+): boolean {
+  const nameOnly = (r: MatchRecord): boolean => carriesName(r, consensus) && !detail(r, consensus);
+  const detailOnly = (r: MatchRecord): boolean => detail(r, consensus) && !carriesName(r, consensus);
+  return (nameOnly(a) && detailOnly(b)) || (detailOnly(a) && nameOnly(b));
+}
+
 /**
- * The twins veto between `a` and `b` is explained by the group: one carries the group's name
- * and not its number, the other its number and not its name. Needs a majority on both.
+ * The veto between `a` and `b` is explained by the group. Twins: one carries the group's name
+ * and not its number, the other its number and not its name. Different people (siblings): the
+ * same with the date of birth for the number. Needs a majority for the name and that detail.
  */
-export function groupExplainsTwinsVeto(a: MatchRecord, b: MatchRecord, consensus: GroupConsensus): boolean {
-  if (consensus.forename === '' || consensus.identifier === '') return false;
-  // Numbers a step or two apart are a twin's own number, not a slip: nothing to explain away.
-  if (nearbyInSequence(a.otherIdentifier, b.otherIdentifier)) return false;
-  if (nearbyInSequence(a.otherIdentifier, consensus.identifier)) return false;
-  if (nearbyInSequence(b.otherIdentifier, consensus.identifier)) return false;
-  const nameOnly = (r: MatchRecord): boolean => carriesName(r, consensus) && !carriesNumber(r, consensus);
-  const numberOnly = (r: MatchRecord): boolean => carriesNumber(r, consensus) && !carriesName(r, consensus);
-  return (nameOnly(a) && numberOnly(b)) || (numberOnly(a) && nameOnly(b));
+export function groupExplainsVeto(
+  rule: VetoRule,
+  a: MatchRecord,
+  b: MatchRecord,
+  consensus: GroupConsensus,
+): boolean {
+  if (consensus.forename === '') return false;
+  if (rule === 'twins') {
+    if (consensus.identifier === '') return false;
+    // Numbers a step or two apart are a twin's own number, not a slip: nothing to explain away.
+    if (nearbyInSequence(a.otherIdentifier, b.otherIdentifier)) return false;
+    if (nearbyInSequence(a.otherIdentifier, consensus.identifier)) return false;
+    if (nearbyInSequence(b.otherIdentifier, consensus.identifier)) return false;
+    return splitBetween(a, b, consensus, carriesNumber);
+  }
+  if (rule === 'different-person-details') {
+    if (consensus.dateOfBirth === '') return false;
+    return splitBetween(a, b, consensus, carriesBirthday);
+  }
+  return false;
 }

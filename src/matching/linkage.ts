@@ -1,7 +1,7 @@
 import { DEFAULT_BLOCKING, DEFAULT_BLOCKING_RULES, generateCandidates } from './blocking.ts';
 import type { BlockingOptions, BlockingRule, RuleStats } from './blocking.ts';
 import { clusterRecords } from './cluster.ts';
-import { groupConsensus, groupExplainsTwinsVeto } from './group-consensus.ts';
+import { groupConsensus, groupExplainsVeto } from './group-consensus.ts';
 import type { ClusterEdge, PairJudgement } from './cluster.ts';
 import type { ComparisonDefinition } from './comparisons.ts';
 import { decidePair, mayBeTwins, thresholdsFromProbabilities, vetoFor } from './decide.ts';
@@ -40,6 +40,12 @@ export interface LinkageOptions {
    * links (see cluster.ts). The prior is left out so the rule means the same for any file size.
    */
   minCrossEvidence: number;
+  /**
+   * Let the group a merge would make explain a veto between two of its records (see
+   * group-consensus.ts). For files of people, whose duplicates carry replaced values; not for the
+   * index's own children, where each record is already a child and a veto stands.
+   */
+  explainVetoesByGroup: boolean;
   onStage?: (stage: string) => void;
 }
 
@@ -51,6 +57,7 @@ export const DEFAULT_LINKAGE: LinkageOptions = {
   blocking: DEFAULT_BLOCKING,
   rules: DEFAULT_BLOCKING_RULES,
   minCrossEvidence: -10,
+  explainVetoesByGroup: false,
 };
 
 export interface LinkedPair {
@@ -188,10 +195,11 @@ export function runLinkage(
     ambiguityMargin: thresholds.linkWeight,
     nameless: (x) => recordAt(x).forename1 === '',
     vetoExplained: (x, y, merged) => {
+      if (!options.explainVetoesByGroup) return false;
       const a = recordAt(x);
       const b = recordAt(y);
-      if (vetoFor(a, b, compiled.model.termFrequencies)?.rule !== 'twins') return false;
-      return groupExplainsTwinsVeto(a, b, groupConsensus(merged.map(recordAt)));
+      const veto = vetoFor(a, b, compiled.model.termFrequencies);
+      return veto !== null && groupExplainsVeto(veto.rule, a, b, groupConsensus(merged.map(recordAt)));
     },
   });
   const groups = new Map<number, number[]>();

@@ -68,6 +68,7 @@ export function offlineLinkage(input: OfflineInput): OfflineResult {
   const linkProbability = input.linkProbability ?? DEFAULT_LINKAGE.linkProbability;
   const result = runLinkage(comparisons, left.records, right?.records ?? null, {
     linkProbability,
+    explainVetoesByGroup: true,
     ...(input.onStage ? { onStage: input.onStage } : {}),
   });
   const rightIds = (right ?? left).ids;
