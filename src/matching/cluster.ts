@@ -160,12 +160,13 @@ export function clusterRecords(
       continue;
     }
     let verdict: 'ok' | 'veto' | 'weight' = 'ok';
+    let merged: number[] | null = null;
     check: for (const x of left) {
       for (const y of right) {
         const judgement = x === edge.a && y === edge.b ? null : options.judge(x, y);
         if (judgement === null) continue;
         if (judgement.vetoed) {
-          if (options.vetoExplained?.(x, y, [...left, ...right]) === true) continue;
+          if (options.vetoExplained?.(x, y, (merged ??= [...left, ...right])) === true) continue;
           verdict = 'veto';
           break check;
         }

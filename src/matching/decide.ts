@@ -134,8 +134,8 @@ export function looksLikeTwins(a: MatchRecord, b: MatchRecord, frequencies: Term
 }
 
 /**
- * The twins rule with a typo allowed in the surname or the house number (the same full postcode
- * standing in for the home). Too loose to forbid a link: a duplicate whose forename was replaced
+ * The twins rule with a typo allowed in the surname, the date of birth or the house number (the
+ * same full postcode standing in for the home). Too loose to forbid a link: a duplicate whose forename was replaced
  * and surname mistyped is one person. It decides only whether a record fits two children: a row
  * with no forename that links as well to one twin's records as to the other's must join neither.
  */
@@ -213,7 +213,7 @@ export function onlyForenameAndBirthShared(a: MatchRecord, b: MatchRecord): bool
   return surnamesClearlyDiffer(a, b) && !shareAnIdentifier(a, b) && !sameDistrict(a, b);
 }
 
-/** One name mistyped as the other: one edit, two in a long name, or a very close spelling. */
+/** One name mistyped as the other: one edit, or two in a name of six letters or more. */
 function isTypo(x: string, y: string): boolean {
   if (withinOneEdit(x, y)) return true;
   return Math.min(x.length, y.length) >= 6 && damerauLevenshtein(x, y, 2) <= 2;

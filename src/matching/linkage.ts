@@ -188,19 +188,19 @@ export function runLinkage(
       perhapsTwo: mayBeTwins(a, b, frequencies),
     };
   };
+  const vetoExplained = (x: number, y: number, merged: readonly number[]): boolean => {
+    const a = recordAt(x);
+    const b = recordAt(y);
+    const veto = vetoFor(a, b, compiled.model.termFrequencies);
+    return veto !== null && groupExplainsVeto(veto.rule, a, b, groupConsensus(merged.map(recordAt)));
+  };
   const clustering = clusterRecords(left.length + (right === null ? 0 : right.length), edges, {
     judge,
     minCrossWeight: options.minCrossEvidence,
     maxCheckedPairs: 100_000,
     ambiguityMargin: thresholds.linkWeight,
     nameless: (x) => recordAt(x).forename1 === '',
-    vetoExplained: (x, y, merged) => {
-      if (!options.explainVetoesByGroup) return false;
-      const a = recordAt(x);
-      const b = recordAt(y);
-      const veto = vetoFor(a, b, compiled.model.termFrequencies);
-      return veto !== null && groupExplainsVeto(veto.rule, a, b, groupConsensus(merged.map(recordAt)));
-    },
+    ...(options.explainVetoesByGroup ? { vetoExplained } : {}),
   });
   const groups = new Map<number, number[]>();
   clustering.clusterOf.forEach((cluster, i) => {
