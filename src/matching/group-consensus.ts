@@ -1,5 +1,7 @@
+import { establishedName } from './common-forenames.ts';
 import { forenamesClearlyDiffer, nearbyInSequence, sameOtherIdentifier } from './decide.ts';
 import type { VetoRule } from './decide.ts';
+import type { TermFrequencies } from './model.ts';
 import type { MatchRecord } from './record.ts';
 import { withinOneEdit } from './string-similarity.ts';
 
@@ -9,10 +11,14 @@ import { withinOneEdit } from './string-similarity.ts';
  * carries the group's name but another number (or birthday) and the other the group's number (or
  * birthday) under another name, each is the same person as the rest by one detail and differs
  * by one slip: a replaced identifier or date on one, a replaced forename on the other. Twins and
- * siblings look otherwise: each one's records agree with each other on both.
+ * siblings look otherwise: each one's records agree with each other on both. Two slips of the
+ * group's own name (Jaems and Jameg beside James) can be two edits from each other, as far apart
+ * as two names; the group shows that neither is a name.
  */
 export interface GroupConsensus {
   forename: string;
+  /** Every forename the group's records hold. */
+  forenames: ReadonlySet<string>;
   identifier: string;
   dateOfBirth: string;
 }
@@ -29,6 +35,7 @@ function majority(values: readonly string[]): string {
 export function groupConsensus(records: readonly MatchRecord[]): GroupConsensus {
   return {
     forename: majority(records.map((r) => r.forename1)),
+    forenames: new Set(records.map((r) => r.forename1).filter((name) => name !== '')),
     identifier: majority(records.map((r) => r.otherIdentifier)),
     dateOfBirth: majority(records.map((r) => r.dobKey)),
   };
@@ -59,8 +66,33 @@ function splitBetween(
 }
 
 /**
- * The veto between `a` and `b` is explained by the group. Twins: one carries the group's name
- * and not its number, the other its number and not its name. Different people (siblings): the
+ * Both forenames are slips of a name the group holds that is a name in its own right, and neither
+ * is one itself: the twins rule read two typing errors of one name (Jaems and Jameg beside
+ * James) as two names. Twins are each given a name; a third record named between them does not
+ * make either a typing error.
+ */
+function misspellingsOfGroupName(
+  a: MatchRecord,
+  b: MatchRecord,
+  consensus: GroupConsensus,
+  frequencies: TermFrequencies | null,
+): boolean {
+  const x = a.forename1;
+  const y = b.forename1;
+  const slipOf = (slip: string, name: string): boolean =>
+    slip !== '' &&
+    slip !== name &&
+    !forenamesClearlyDiffer(slip, name) &&
+    !establishedName(slip, name, frequencies);
+  return [...consensus.forenames].some(
+    (name) => establishedName(name, x, frequencies) && slipOf(x, name) && slipOf(y, name),
+  );
+}
+
+/**
+ * The veto between `a` and `b` is explained by the group. Twins: both forenames are slips of the
+ * group's name, or one carries the group's name and not its number, the other its number and not
+ * its name. Different people (siblings): the
  * same with the date of birth for the number. Needs a majority for the name and that detail.
  */
 export function groupExplainsVeto(
@@ -68,7 +100,9 @@ export function groupExplainsVeto(
   a: MatchRecord,
   b: MatchRecord,
   consensus: GroupConsensus,
+  frequencies: TermFrequencies | null,
 ): boolean {
+  if (rule === 'twins' && misspellingsOfGroupName(a, b, consensus, frequencies)) return true;
   if (consensus.forename === '') return false;
   if (rule === 'twins') {
     if (consensus.identifier === '') return false;

@@ -191,8 +191,11 @@ export function runLinkage(
   const vetoExplained = (x: number, y: number, merged: readonly number[]): boolean => {
     const a = recordAt(x);
     const b = recordAt(y);
-    const veto = vetoFor(a, b, compiled.model.termFrequencies);
-    return veto !== null && groupExplainsVeto(veto.rule, a, b, groupConsensus(merged.map(recordAt)));
+    const frequencies = compiled.model.termFrequencies;
+    const veto = vetoFor(a, b, frequencies);
+    return (
+      veto !== null && groupExplainsVeto(veto.rule, a, b, groupConsensus(merged.map(recordAt)), frequencies)
+    );
   };
   const clustering = clusterRecords(left.length + (right === null ? 0 : right.length), edges, {
     judge,

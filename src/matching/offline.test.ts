@@ -203,6 +203,28 @@ describe('offline dedupe', () => {
     }
   });
 
+  it('keeps a person’s records together when two carry different slips of the forename', () => {
+    const james = {
+      ...TWIN_JACK,
+      rec_id: 'james',
+      given_name: 'james',
+      surname: 'mccarthy',
+      street_number: '121',
+      address_1: 'tillyard drive',
+    };
+    const records = [
+      james,
+      { ...james, rec_id: 'jaems', given_name: 'jaems' },
+      { ...james, rec_id: 'jameg', given_name: 'jameg', address_1: 'tillyarddrive' },
+      { ...james, rec_id: 'jamrs', given_name: 'jamrs', surname: 'mccarty', address_1: 'tillyard gdrive' },
+    ];
+    const pairs = dedupe([...withDuplicates(BASE), ...records]);
+    const ids = records.map((r) => r.rec_id);
+    for (const [i, a] of ids.entries()) {
+      for (const b of ids.slice(i + 1)) expect(pairs.has([a, b].sort().join('|')), `${a} ~ ${b}`).toBe(true);
+    }
+  });
+
   it('keeps twins apart when one twin’s record carries the other’s number', () => {
     const yase = {
       ...TWIN_JACK,
