@@ -66,6 +66,24 @@ describe('groupExplainsVeto', () => {
     expect(groupExplainsVeto('different-person-details', mistyped, reborn, consensus, null)).toBe(true);
   });
 
+  it('explains a replaced forename beside the group’s date and a slip of the date beside the name', () => {
+    const flynn = record({ otherIdentifier: '' });
+    const mya = record({ forename: 'Mya', address: '23 Nambucca Street', otherIdentifier: '' });
+    const slipped = record({ dateOfBirth: '1967-11-17', otherIdentifier: '' });
+    expect(vetoFor(mya, slipped, null)?.rule).toBe('different-person-details');
+    const consensus = groupConsensus([flynn, flynn, mya, slipped]);
+    expect(groupExplainsVeto('different-person-details', mya, slipped, consensus, null)).toBe(true);
+  });
+
+  it('does not explain a sibling born on the same day of another year beside a slip of the date', () => {
+    const flynn = record({ otherIdentifier: '' });
+    const brother = record({ forename: 'Oliver', dateOfBirth: '1977-11-17', otherIdentifier: '' });
+    const slipped = record({ dateOfBirth: '1976-11-18', otherIdentifier: '' });
+    expect(vetoFor(brother, slipped, null)?.rule).toBe('different-person-details');
+    const consensus = groupConsensus([flynn, flynn, brother, slipped]);
+    expect(groupExplainsVeto('different-person-details', brother, slipped, consensus, null)).toBe(false);
+  });
+
   it('does not explain siblings, each with their own name and birthday', () => {
     const sister = record({ forename: 'Amelia', dateOfBirth: '1979-02-03' });
     const group = [record(), record(), sister, { ...sister }];

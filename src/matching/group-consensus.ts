@@ -49,8 +49,13 @@ function carriesNumber(record: MatchRecord, consensus: GroupConsensus): boolean 
   return sameOtherIdentifier(record.otherIdentifier, consensus.identifier);
 }
 
+/** The group's birthday, or one keystroke from it. */
 function carriesBirthday(record: MatchRecord, consensus: GroupConsensus): boolean {
   return record.dobKey !== '' && withinOneEdit(record.dobKey, consensus.dateOfBirth);
+}
+
+function carriesBirthdayExactly(record: MatchRecord, consensus: GroupConsensus): boolean {
+  return record.dobKey !== '' && record.dobKey === consensus.dateOfBirth;
 }
 
 /** One record has the group's name and not `detail`, the other `detail` and not the name. */
@@ -114,7 +119,12 @@ export function groupExplainsVeto(
   }
   if (rule === 'different-person-details') {
     if (consensus.dateOfBirth === '') return false;
-    return splitBetween(a, b, consensus, carriesBirthday);
+    // Either the record with the name has a date not even close to the group's, or the other
+    // record has the group's date exactly and the named one a slip of it (Michael born 1992 for
+    // 1929 beside Mya born 1929: a sibling's birthday to the rule, a transposition to the group).
+    return (
+      splitBetween(a, b, consensus, carriesBirthday) || splitBetween(a, b, consensus, carriesBirthdayExactly)
+    );
   }
   return false;
 }
