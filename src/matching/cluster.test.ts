@@ -112,6 +112,48 @@ describe('clusterRecords', () => {
     expect([...explained.clusterOf]).toEqual([0, 0, 0, 0]);
   });
 
+  it('joins a record to its group though the group also fits a record it can never join', () => {
+    // 0, 1 and 3 one person; 2 has a replaced forename: vetoed against 0 and 3 (twins rule), not
+    // against 1, which links to it nearly as well as to 3. 2 is no rival for 0-1: they cannot meet.
+    const edges: ClusterEdge[] = [
+      { a: 0, b: 1, weight: 38 },
+      { a: 0, b: 3, weight: 34.5 },
+      { a: 1, b: 3, weight: 33.8 },
+      { a: 1, b: 2, weight: 29 },
+    ];
+    const veto = { weight: -Infinity, vetoed: true };
+    const result = clusterRecords(4, edges, options({ '0-2': veto, '2-3': veto }));
+    expect([...result.clusterOf]).toEqual([0, 0, 2, 0]);
+  });
+
+  it('still counts a rival whose records are mostly joinable as a rival', () => {
+    // 4 has no name and fits 0 and the group 1-2-3 alike; 0 and 1 are twins. Only 3 (a replaced
+    // birthday) is vetoed against 4: the rest of the group could be 4, so 4 is torn.
+    const edges: ClusterEdge[] = [
+      { a: 1, b: 2, weight: 41 },
+      { a: 1, b: 3, weight: 31 },
+      { a: 2, b: 3, weight: 31 },
+      { a: 0, b: 4, weight: 22.4 },
+      { a: 1, b: 4, weight: 22.4 },
+      { a: 2, b: 4, weight: 17.8 },
+    ];
+    const veto = { weight: -Infinity, vetoed: true };
+    const table = { '0-1': veto, '0-3': veto, '3-4': veto };
+    const result = clusterRecords(5, edges, { ...options(table), nameless: (r) => r === 4 });
+    expect(result.clusterOf[4]).toBe(4);
+    expect(result.clusterOf[0]).toBe(0);
+  });
+
+  it('holds a record without a name out of two children’s groups however unevenly it fits them', () => {
+    const edges: ClusterEdge[] = [
+      { a: 0, b: 2, weight: 30 },
+      { a: 1, b: 2, weight: 20 },
+    ];
+    const table = { '0-1': { weight: -Infinity, vetoed: true } };
+    const result = clusterRecords(3, edges, { ...options(table), nameless: (r) => r === 2 });
+    expect([...result.clusterOf]).toEqual([0, 1, 2]);
+  });
+
   it('does not depend on the order edges are given in', () => {
     const edges: ClusterEdge[] = [
       { a: 0, b: 1, weight: 10 },

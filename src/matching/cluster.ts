@@ -34,8 +34,8 @@ export interface ClusterOptions {
   maxCheckedPairs: number;
   /**
    * A group is not joined to another when it links nearly as well (within this many bits) to a
-   * third group that cannot be the same child: a record without a forename that fits both
-   * twins equally well belongs to neither until someone looks.
+   * third group that cannot be the same child. A group of nameless records is held back by any
+   * link to such a group, however much weaker: it has nothing of its own to choose between twins.
    */
   ambiguityMargin: number;
   /**
@@ -114,6 +114,22 @@ export function clusterRecords(
     }
     return false;
   };
+  /**
+   * Most records of `one` are vetoed against `other`: a group that can never join the rival is not
+   * torn between it and the target. (One vetoed record of a larger rival, perhaps one with a
+   * replaced birthday, does not make the rest of it another child.)
+   */
+  const neverTogether = (one: readonly number[], other: readonly number[]): boolean => {
+    if (one.length * other.length > options.maxCheckedPairs) return false;
+    let merged: number[] | null = null;
+    const vetoed = one.filter((x) =>
+      other.some((y) => {
+        if (!options.judge(x, y).vetoed) return false;
+        return options.vetoExplained?.(x, y, (merged ??= [...one, ...other])) !== true;
+      }),
+    );
+    return vetoed.length * 2 > one.length;
+  };
   const nameless = options.nameless;
   /** Does `group` link, nearly as strongly as `weight`, to a group that cannot join `target`? */
   const ambiguous = (
@@ -128,12 +144,14 @@ export function clusterRecords(
     const checked = new Set<number>();
     for (const member of group) {
       for (const edge of edgesOf.get(member) ?? []) {
-        if (edge.weight < weight - options.ambiguityMargin) break;
+        // A nameless group cannot say which of two children it is, however well it scores.
+        if (!perhaps && edge.weight < weight - options.ambiguityMargin) break;
         const other = edge.a === member ? edge.b : edge.a;
         const root = find(other);
         if (root === groupRoot || root === targetRoot || checked.has(root)) continue;
         checked.add(root);
         const rival = membersOf(root);
+        if (neverTogether(rival, group)) continue;
         if (twoChildren(rival, target, perhaps, group)) return true;
         rivals.push(rival);
       }

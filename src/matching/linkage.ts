@@ -16,6 +16,7 @@ import {
 import type { EmOptions } from './estimate.ts';
 import { weightToProbability } from './model.ts';
 import type { MatchModel } from './model.ts';
+import { namelessRecords } from './nameless.ts';
 import type { MatchRecord } from './record.ts';
 import { comparisonVectors, compileModel, weightOfLevels } from './score.ts';
 import { item } from './arrays.ts';
@@ -197,12 +198,13 @@ export function runLinkage(
       veto !== null && groupExplainsVeto(veto.rule, a, b, groupConsensus(merged.map(recordAt)), frequencies)
     );
   };
+  const isNameless = namelessRecords(allRecords);
   const clustering = clusterRecords(left.length + (right === null ? 0 : right.length), edges, {
     judge,
     minCrossWeight: options.minCrossEvidence,
     maxCheckedPairs: 100_000,
     ambiguityMargin: thresholds.linkWeight,
-    nameless: (x) => recordAt(x).forename1 === '',
+    nameless: (x) => isNameless[x] === true,
     ...(options.explainVetoesByGroup ? { vetoExplained } : {}),
   });
   const groups = new Map<number, number[]>();
