@@ -165,6 +165,8 @@ export async function dedupeIndex(
     const comparisons = INDEX_COMPARISONS;
     const result = runLinkage(comparisons, records, null, {
       ...options,
+      // Each record is already a child: a veto between two stands, whatever a group would say.
+      explainVetoesByGroup: false,
       onStage: (name) => {
         stage(name);
       },
