@@ -95,10 +95,10 @@ function misspellingsOfGroupName(
 }
 
 /**
- * The veto between `a` and `b` is explained by the group. Twins: both forenames are slips of the
- * group's name, or one carries the group's name and not its number, the other its number and not
- * its name. Different people (siblings): the
- * same with the date of birth for the number. Needs a majority for the name and that detail.
+ * The veto between `a` and `b` is explained by the group. Twins: both forenames are slips of a
+ * name the group holds, or one carries the group's name and not its number, the other its number
+ * and not its name. Different people (siblings): the same with the date of birth for the number.
+ * Apart from the slips, needs a majority for the name and for that detail.
  */
 export function groupExplainsVeto(
   rule: VetoRule,
