@@ -178,10 +178,10 @@ export function runLinkage(
   }
   stage('scoring');
 
+  const frequencies = compiled.model.termFrequencies;
   const judge = (x: number, y: number): PairJudgement => {
     const a = recordAt(x);
     const b = recordAt(y);
-    const frequencies = compiled.model.termFrequencies;
     if (vetoFor(a, b, frequencies)) return { weight: -Infinity, vetoed: true };
     return {
       weight: pairWeight(compiled, a, b) - compiled.priorWeight,
@@ -192,7 +192,6 @@ export function runLinkage(
   const vetoExplained = (x: number, y: number, merged: readonly number[]): boolean => {
     const a = recordAt(x);
     const b = recordAt(y);
-    const frequencies = compiled.model.termFrequencies;
     const veto = vetoFor(a, b, frequencies);
     return (
       veto !== null && groupExplainsVeto(veto.rule, a, b, groupConsensus(merged.map(recordAt)), frequencies)
