@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areForenameVariants, forenameGroups } from './forename-variants.ts';
+import { areForenameVariants, areVariantsOfOneName, forenameGroups } from './forename-variants.ts';
 
 describe('forename variants', () => {
   it.each([
@@ -31,5 +31,35 @@ describe('forename variants', () => {
   it('lets a name belong to several groups', () => {
     expect(forenameGroups('alex').length).toBeGreaterThan(1);
     expect(forenameGroups('nobodyhasthisname')).toEqual([]);
+  });
+
+  describe('one name, or two short forms of one', () => {
+    it.each([
+      ['alfred', 'alfie'],
+      // A spelling of the full name is the name itself, so its short forms are one name with it.
+      ['katherine', 'kate'],
+      ['kathryn', 'katie'],
+      ['isabella', 'bella'],
+      ['isabelle', 'izzy'],
+      ['mohammad', 'mohamed'],
+      // Names that are short forms elsewhere are also given in full, with their own short forms.
+      ['rose', 'rosie'],
+      ['louis', 'louie'],
+      ['freya', 'freyja'],
+    ])('%s and %s are one name', (a, b) => {
+      expect(areVariantsOfOneName(a, b)).toBe(true);
+      expect(areVariantsOfOneName(b, a)).toBe(true);
+    });
+
+    it.each([
+      ['alfie', 'freddie'],
+      ['bella', 'izzy'],
+      ['kate', 'kathleen'],
+      ['louie', 'luis'],
+      ['amelia', 'amelie'],
+    ])('%s and %s are two names', (a, b) => {
+      expect(areVariantsOfOneName(a, b)).toBe(false);
+      expect(areVariantsOfOneName(b, a)).toBe(false);
+    });
   });
 });

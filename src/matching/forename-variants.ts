@@ -6,15 +6,19 @@ import { spellingKey } from './spelling-key.ts';
  * short for Alexander and Alexandra) so the table is read as "these two names share a group",
  * never as one canonical spelling. Entries are genuine equivalences only: a wrong entry would
  * make two different children look like one, while a missing one only costs some weight.
+ *
+ * A line opens with the full name; spellings of that same name are joined to it by '='
+ * (catherine=katherine). Everything after is a short form or other variant of it.
  */
 const GROUPS = `
 abigail abbie abby abbi gail
 adam addy
 adrian adrien
-aiden aidan ayden aden aydan
+aiden=aidan=ayden=aden=aydan
+aisha=ayesha=aysha=aishah
 alan allan allen al
 albert al bert bertie albie
-alexander alex alec alexandre aleksander sasha xander sandy lex
+alexander=alexandre=aleksander alex alec sasha xander sandy lex
 alexandra alex alexa lexi lexie sasha sandra sandy alessandra
 alexis lexi
 alfred alf alfie fred freddie
@@ -23,7 +27,7 @@ alison allison ali allie
 amanda mandy manda
 amelia millie milly amelka
 amy aimee amie
-annabel annabelle annabella bella belle
+annabel=annabelle=annabella bella belle
 andrew andy drew andre
 angela angie
 anne ann anna annie nan nancy
@@ -39,11 +43,11 @@ beatrice bea bee trixie
 bethany beth
 bradley brad
 bridget bridie biddy brigid
-caitlin caitlyn kaitlyn katelyn kaitlin
+caitlin=caitlyn=kaitlyn=katelyn=kaitlin
 callum calum
 cameron cam
 caroline carol carrie caz caro
-catherine katherine kathryn cathryn kathleen kate katie katy kat cath cathy kathy kitty kay
+catherine=katherine=kathryn=cathryn kathleen kate katie katy kat cath cathy kathy kitty kay
 charles charlie chas chuck chaz
 charlotte charlie lottie lotte
 christian chris kristian
@@ -67,7 +71,7 @@ douglas doug
 edmund ed eddie ned
 edward ed eddie ted teddy ned
 eleanor ellie nell nellie elle elinor
-elizabeth liz lizzie lizzy beth betty bessie libby eliza elsie betsy lisa elisabeth
+elizabeth=elisabeth liz lizzie lizzy beth betty bessie libby eliza elsie betsy lisa
 ellen ellie
 emily em emmy milly millie
 emma em emmie
@@ -75,13 +79,15 @@ eric erik
 esther essie
 eugene gene
 evelyn eve evie
+finley=finlay finn
 florence flo florrie flossie
 frances fran fanny francesca frankie
 francis frank frankie franco
 frederick fred freddie freddy fredrick
+freya=freja=freyja
 gabriel gabe
-gabriella gabrielle gabby gaby
-geoffrey jeffrey geoff jeff
+gabriella=gabrielle gabby gaby
+geoffrey=jeffrey geoff jeff
 george georgie geordie
 georgia georgie georgina
 gerald gerry jerry ged
@@ -98,14 +104,15 @@ henry harry hal hank
 herbert herb bert
 hugh hughie hugo
 ian iain
-isabel isabella isabelle izzy bella issy isobel
-jacob jake jakob jakub jacoby
+isaac=izaak=isaak
+isabel=isabella=isabelle=isobel izzy bella issy
+jacob=jakob=jakub jake jacoby
 jacqueline jackie
 james jim jimmy jamie jimi
 jane janey jayne jean
 janet jan
-jasmine jasmin yasmin yasmine jazz
-jayden jaiden jaden jaydon jaydan
+jasmine=jasmin=yasmin=yasmine jazz
+jayden=jaiden=jaden=jaydon=jaydan
 jennifer jenny jen jenna
 jessica jess jessie
 joanna joanne jo joan
@@ -122,35 +129,39 @@ kimberley kimberly kim
 kirsty kirstie
 laura laurie lori
 lawrence laurence larry laurie
+layla=leila=laila=leyla
 leonard leo len lenny
 leon leo
 lewis louis louie lou luis
+louis louie lou
 liam william
 lily lillian lilly lillie
 louisa louise lou lulu
 lucy lucia lucie luce
-lucas luca lukas
-madeline madeleine maddie maddy madison
+lucas=lukas luca
+madeline=madeleine maddie maddy madison
 margaret maggie meg peggy madge margo margot marge greta
+margot=margaux=margo
 mary maria marie molly polly mae
 marion marian
 martin marty
 matilda tilly tillie mattie maud
 maximilian max maxim maks
-matthew matt matty mateusz matteo
+matthew=mateusz=matteo matt matty
 megan meg meghan
 melissa mel missy
-michael mike mikey mick mickey micky michal mikhail
+michael=michal=mikhail mike mikey mick mickey micky
 michelle shelley shelly
-mohammed muhammad mohammad mohamed muhammed mohamad mohd mo
+mohammed=muhammad=mohammad=mohamed=muhammed=mohamad mohd mo
 natalie nat natasha tasha
 nathan nate nat
 nathaniel nathan nate nat
+niamh=neve=neeve
 nicholas nick nicky nico nikolai
 nicola nicole nicky nikki
 nigel nige
 oliver ollie olly
-olivia liv livvy ollie livia oliwia
+olivia=oliwia liv livvy ollie livia
 oscar oskar ozzy
 patricia pat patty trish tricia
 patrick pat paddy
@@ -160,7 +171,7 @@ philip phillip phil pip
 phoebe phebe
 rachel rachael
 raymond ray
-rebecca becky becca rebekah
+rebecca=rebekah becky becca
 reginald reg reggie
 rhys reece reese
 richard rich rick ricky dick richie
@@ -168,20 +179,21 @@ robert rob bob bobby robbie bert
 roger rog
 ronald ron ronnie
 rosemary rose rosie
+rose rosie
 rosalind ros roz
 samantha sam sammy
 samuel sam sammy
 sarah sara sally sadie
 sebastian seb bastian
 sharon shaz
-sophie sophia sofia sofie soph
+sophie=sophia=sofia=sofie soph
 stanley stan
 stephanie steph steffi
-stephen steven steve stevie stefan
+stephen=steven steve stevie stefan
 stuart stewart stu
 susan sue susie suzanne suzy
 sylvia silvia
-teresa theresa tess tessa terri
+teresa=theresa tess tessa terri
 theodore theo ted teddy
 thomas tom tommy thom
 timothy tim timmy
@@ -189,25 +201,26 @@ tobias toby
 valerie val
 vanessa nessa
 veronica ronnie vera
-victoria vicky vikki tori
+victoria=wiktoria vicky vikki tori
 vincent vince vinny
 walter walt wally
 william will bill billy willie willy liam wills
 winifred winnie
-yusuf yousef yusef yousuf
+yusuf=yousef=yusef=yousuf
 zachary zach zack zak zac zakariya zakaria zachariah zechariah
 `;
 
-/** The first name of each group: the full name the others are short for or spell differently. */
-const HEADS: readonly string[] = GROUPS.trim()
+const LINES: readonly string[][] = GROUPS.trim()
   .split('\n')
-  .map((line) => line.trim().split(/\s+/)[0] ?? '');
+  .map((line) => line.trim().split(/\s+/));
+
+/** Each group's full name, in every spelling: the name the others are short for or vary. */
+const HEADS: readonly ReadonlySet<string>[] = LINES.map((words) => new Set((words[0] ?? '').split('=')));
 
 function buildIndex(): ReadonlyMap<string, readonly number[]> {
   const index = new Map<string, number[]>();
-  const lines = GROUPS.trim().split('\n');
-  lines.forEach((line, group) => {
-    for (const name of line.trim().split(/\s+/)) {
+  LINES.forEach((words, group) => {
+    for (const name of words.flatMap((word) => word.split('='))) {
       const groups = index.get(name);
       if (groups === undefined) index.set(name, [group]);
       else if (!groups.includes(group)) groups.push(group);
@@ -246,8 +259,8 @@ export function areForenameVariants(a: string, b: string): boolean {
 }
 
 /**
- * Variants of one name where one of the two is that name itself (Alfred and Alfie, Henry and
- * Harry), or the same name spelt two ways. Two short forms of one name (Alfie and Freddie, both
+ * Variants of one name where one of the two is that name itself, in any of its spellings (Alfred
+ * and Alfie, Henry and Harry, Katherine and Kate), or the same name spelt two ways. Two short forms of one name (Alfie and Freddie, both
  * short for Alfred) are not: each is also given as a name in its own right, and twins may be
  * called by them.
  */
@@ -256,5 +269,5 @@ export function areVariantsOfOneName(a: string, b: string): boolean {
   const ga = groupsOf(a);
   const gb = groupsOf(b);
   if (ga === undefined || gb === undefined) return false;
-  return ga.some((g) => gb.includes(g) && (HEADS[g] === a || HEADS[g] === b));
+  return ga.some((g) => gb.includes(g) && (HEADS[g]?.has(a) === true || HEADS[g]?.has(b) === true));
 }

@@ -100,6 +100,17 @@ describe('blocking a feed row against the index', () => {
     ]);
   });
 
+  it('finds a child at the same postcode by date of birth when both names differ', async () => {
+    const { younger } = await indexChildren();
+    const renamed = {
+      surnameKey: nameKey('Smyth-Jones'),
+      forenameKey: nameKey('Ollie'),
+      postcode: 'NG24 1AB',
+    };
+    expect(await candidatesOf(row({ dateOfBirth: '2017-05-20', ...renamed }))).toEqual([younger]);
+    expect(await candidatesOf(row({ dateOfBirth: '2017-06-20', ...renamed }))).toEqual([]);
+  });
+
   it('keeps each name’s copy of the date of birth with its child through a correction and a move', async () => {
     const { older, younger } = await indexChildren();
     const datesOf = async (childId: string) =>

@@ -47,8 +47,9 @@ interface Hit {
  * Rules: the same source record; NHS number; UPN; date of birth with the surname key, or with the
  * forename key (a changed surname); surname and forename keys with a date of birth a typist could
  * have mistyped into the row's (the same year, or the same day in a year one digit away), or none;
- * postcode with the surname key (a mistyped or missing date of birth), through the keyed hash for a
- * shielded child, whose postcode is sealed. Surname and forename alone would find hundreds of
+ * postcode with the surname key (a mistyped or missing date of birth) or with the date of birth (a
+ * changed or mistyped surname beside a nickname or a mistyped forename), through the keyed hash for
+ * a shielded child, whose postcode is sealed. Surname and forename alone would find hundreds of
  * children per common name at national scale, every one of them loaded and scored, and any whose
  * date of birth is further off is a sibling unless an identifier says otherwise.
  *
@@ -80,7 +81,7 @@ export async function findCandidates(
 /**
  * The rules whose lookups have an index of their own: per row (lateral), each an index probe.
  * child_name carries its child's date of birth (kept by the database), so a date and a name key
- * are one probe. The check on a postcode candidate's surname reads all of that child's names
+ * are one probe. The check on a postcode candidate's surname or birthday reads all of that child's names
  * through child_id (a bool_or over them), keeping the name indexes, partial on valid_to, out of the
  * planner's reach there.
  */
@@ -135,7 +136,7 @@ async function probeEachRow(db: Executor, rows: readonly BlockingKeys[]): Promis
         from child_address a
         where a.postcode_key = left(i.postcode, -2) and a.postcode = i.postcode and a.valid_to is null
           and (
-            select bool_or(n.valid_to is null and n.surname_key = i.surname_key)
+            select bool_or(n.valid_to is null and (n.surname_key = i.surname_key or n.date_of_birth = i.dob))
             from child_name n
             where n.child_id = a.child_id
           )
@@ -166,7 +167,9 @@ async function lookUpValues(db: Executor, rows: readonly BlockingKeys[]): Promis
   for (const row of rows) {
     if (row.nhsNumber !== null) add(byNational, `nhs_number|${row.nhsNumber}`, row);
     if (row.upn !== null) add(byNational, `upn|${row.upn}`, row);
-    if (row.surnameKey !== null) for (const hmac of row.postcodeHmacs) add(byHash, hmac, row);
+    if (row.surnameKey !== null || row.dateOfBirth !== null) {
+      for (const hmac of row.postcodeHmacs) add(byHash, hmac, row);
+    }
   }
   if (byNational.size === 0 && byHash.size === 0) return [];
   const national = [...byNational.keys()].map((key) => key.split('|') as [string, string]);
@@ -175,8 +178,9 @@ async function lookUpValues(db: Executor, rows: readonly BlockingKeys[]): Promis
     scheme: string;
     value: string;
     surnames: string[] | null;
+    births: string[] | null;
   }>`
-    select ci.child_id, ci.scheme, ci.value, null as surnames
+    select ci.child_id, ci.scheme, ci.value, null as surnames, null as births
     from unnest(${national.map(([scheme]) => scheme)}::text[], ${national.map(([, value]) => value)}::text[])
       as k(scheme, value)
     cross join lateral (
@@ -188,7 +192,8 @@ async function lookUpValues(db: Executor, rows: readonly BlockingKeys[]): Promis
     where ${live(sql.ref('ci.child_id'))}
     union all
     select a.child_id, 'postcode_hmac', a.postcode_hmac,
-      (select array_agg(n.surname_key) filter (where n.valid_to is null) from child_name n where n.child_id = a.child_id)
+      (select array_agg(n.surname_key) filter (where n.valid_to is null) from child_name n where n.child_id = a.child_id),
+      (select array_agg(n.date_of_birth::text) filter (where n.valid_to is null) from child_name n where n.child_id = a.child_id)
     from child_address a
     where a.postcode_hmac = any(${[...byHash.keys()]}::text[]) and a.valid_to is null
       and ${live(sql.ref('a.child_id'))}`.execute(db);
@@ -196,8 +201,10 @@ async function lookUpValues(db: Executor, rows: readonly BlockingKeys[]): Promis
   for (const h of held) {
     if (h.scheme === 'postcode_hmac') {
       const surnames = new Set(h.surnames ?? []);
+      const births = new Set(h.births ?? []);
       for (const row of byHash.get(h.value) ?? []) {
-        if (row.surnameKey !== null && surnames.has(row.surnameKey)) {
+        const sameSurname = row.surnameKey !== null && surnames.has(row.surnameKey);
+        if (sameSurname || (row.dateOfBirth !== null && births.has(row.dateOfBirth))) {
           hits.push({ rowId: row.rowId, childId: h.child_id, own: false });
         }
       }

@@ -388,7 +388,11 @@ describe('resolving feed rows into the index', () => {
     const dwp = await importFile('dwp_benefits', DWP_HEADER, [
       dwpLine('CHB1', amara, { line1: '7 Hidden Way' }),
     ]);
-    for (const batch of [local, dwp]) {
+    // And one under other names, found only by the birthday at the sealed postcode.
+    const renamed = await importFile('dwp_benefits', DWP_HEADER, [
+      dwpLine('CHB2', amara, { forename: 'Ammy', surname: 'Reid', line1: '7 Hidden Way' }),
+    ]);
+    for (const batch of [local, dwp, renamed]) {
       const [row] = await rowsOf(batch.imported.batchId);
       expect(row?.status).toBe('review');
       expect(ruleOf(must(row))).toBe('review:shielded-candidate');
