@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeUpn } from '../children/identifiers/upn.ts';
 import {
+  bornApart,
   decidePair,
   deterministicMatch,
   forenamesClearlyDiffer,
@@ -336,6 +337,15 @@ describe('siblings', () => {
     expect(
       vetoFor(liam, person({ ...JACK, forename: 'William', dateOfBirth: '2007-11-13' }), null),
     ).toBeNull();
+  });
+
+  it('reads a birthday given as the 1st of the same month as the same date, not a sibling’s', () => {
+    const jack = person({ ...JACK, dateOfBirth: '2015-11-25' });
+    expect(bornApart(jack, person({ ...JACK, dateOfBirth: '2015-11-01' }))).toBe(false);
+    expect(vetoFor(jack, person({ ...JACK, dateOfBirth: '2015-11-01' }), null)).toBeNull();
+    expect(bornApart(jack, person({ ...JACK, dateOfBirth: '2015-10-01' }))).toBe(true);
+    expect(bornApart(jack, person({ ...JACK, dateOfBirth: '2016-11-01' }))).toBe(true);
+    expect(bornApart(jack, person({ ...JACK, dateOfBirth: '2015-11-09' }))).toBe(true);
   });
 
   it('holds a pair for review when only household details agree and a personal one differs', () => {

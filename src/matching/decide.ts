@@ -239,13 +239,21 @@ function forenamesAgree(a: MatchRecord, b: MatchRecord): boolean {
   return pa !== 0 && (pa === pb || pa === ab || aa === pb || aa === ab);
 }
 
-/** The same date, or one a typist could turn into the other (one digit, day and month swapped). */
+/**
+ * The same date, one a typist could turn into the other (one digit, day and month swapped), or the
+ * same month with one day given as the 1st: a system that must hold a whole date writes the 1st for
+ * a day it was not told. No brother or sister is born within a month of another but a twin, and a
+ * twin is born on the same day or the next.
+ */
 function datesOfBirthClose(a: MatchRecord, b: MatchRecord): boolean {
   if (a.dobKey === '' || b.dobKey === '') return false;
   if (withinOneEdit(a.dobKey, b.dobKey)) return true;
   const x = a.dob;
   const y = b.dob;
-  return x !== null && y !== null && x.y === y.y && x.m === y.d && x.d === y.m;
+  if (x === null || y === null) return false;
+  if (x.y !== y.y) return false;
+  if (x.m === y.d && x.d === y.m) return true;
+  return x.m === y.m && (x.d === 1 || y.d === 1);
 }
 
 /**

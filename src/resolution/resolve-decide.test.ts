@@ -208,6 +208,13 @@ describe('deciding a row against the index', () => {
     // A mistyped digit is still the same child.
     const typo = row({ ...base, forename: 'Muhammad', dateOfBirth: '2007-12-01' });
     expect(only(decide([typo], [child('m', older)]).outcomes)).toMatchObject({ kind: 'link', childId: 'm' });
+    // So is one whose day was not known to the system and recorded as the 1st.
+    const tendai = { ...base, forename: 'Tendai', dateOfBirth: '2015-11-25' };
+    const dayUnknown = row({ ...base, forename: 'Tendai', dateOfBirth: '2015-11-01' });
+    expect(only(decide([dayUnknown], [child('t', tendai)]).outcomes)).toMatchObject({
+      kind: 'link',
+      childId: 't',
+    });
   });
 
   it('asks about a row called by the child’s middle name instead of making a second child', () => {
