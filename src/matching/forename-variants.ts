@@ -7,7 +7,7 @@ import { spellingKey } from './spelling-key.ts';
  * never as one canonical spelling. Entries are genuine equivalences only: a wrong entry would
  * make two different children look like one, while a missing one only costs some weight.
  *
- * A line opens with the full name; spellings of that same name are joined to it by '='
+ * A line opens with the full name; other spellings of it are joined to it by '='
  * (catherine=katherine). Everything after is a short form or other variant of it.
  */
 const GROUPS = `
@@ -133,9 +133,9 @@ layla=leila=laila=leyla
 leonard leo len lenny
 leon leo
 lewis louis louie lou luis
-louis louie lou
 liam william
 lily lillian lilly lillie
+louis louie lou
 louisa louise lou lulu
 lucy lucia lucie luce
 lucas=lukas luca
@@ -214,8 +214,11 @@ const LINES: readonly string[][] = GROUPS.trim()
   .split('\n')
   .map((line) => line.trim().split(/\s+/));
 
-/** Each group's full name, in every spelling: the name the others are short for or vary. */
-const HEADS: readonly ReadonlySet<string>[] = LINES.map((words) => new Set((words[0] ?? '').split('=')));
+/** The full name each line opens with: the name the others are short for or spell differently. */
+const HEADS: readonly string[] = LINES.map((words) => (words[0] ?? '').split('=')[0] ?? '');
+
+/** The full name of each line in every spelling the table gives it ('='). */
+const SPELLINGS: readonly ReadonlySet<string>[] = LINES.map((words) => new Set((words[0] ?? '').split('=')));
 
 function buildIndex(): ReadonlyMap<string, readonly number[]> {
   const index = new Map<string, number[]>();
@@ -259,15 +262,23 @@ export function areForenameVariants(a: string, b: string): boolean {
 }
 
 /**
- * Variants of one name where one of the two is that name itself, in any of its spellings (Alfred
- * and Alfie, Henry and Harry, Katherine and Kate), or the same name spelt two ways. Two short forms of one name (Alfie and Freddie, both
- * short for Alfred) are not: each is also given as a name in its own right, and twins may be
- * called by them.
+ * Variants of one name where one of the two is that name itself (Alfred and Alfie, Henry and
+ * Harry), a short form beside another spelling of the full name (Katie beside Katherine, Bella
+ * beside Isabella), or the same name spelt two ways. Two short forms of one name (Alfie and
+ * Freddie, both short for Alfred) are not: each is also given as a name in its own right, and
+ * twins may be called by them. Nor are two other spellings of it (Isabella and Isabelle, beside
+ * Isabel): twins are named as alike as that, Amelia and Amelie.
  */
 export function areVariantsOfOneName(a: string, b: string): boolean {
   if (a === b || spellingKey(a) === spellingKey(b)) return true;
   const ga = groupsOf(a);
   const gb = groupsOf(b);
   if (ga === undefined || gb === undefined) return false;
-  return ga.some((g) => gb.includes(g) && (HEADS[g]?.has(a) === true || HEADS[g]?.has(b) === true));
+  return ga.some((g) => gb.includes(g) && oneNameIn(g, a, b));
+}
+
+function oneNameIn(group: number, a: string, b: string): boolean {
+  if (HEADS[group] === a || HEADS[group] === b) return true;
+  const spellings = SPELLINGS[group];
+  return spellings !== undefined && spellings.has(a) !== spellings.has(b);
 }
