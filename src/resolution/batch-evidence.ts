@@ -12,11 +12,19 @@ import {
 import { loadIndexRecords, type IndexRecord } from './index-records.ts';
 import type { RowOutcome, WaitingRow } from './outcome.ts';
 import { rivalGroups, waitingRowsById } from './waiting-rows.repository.ts';
+import { rowsWaitingAgainst } from './review.repository.ts';
+import {
+  ANOTHER_CHILD_REASONS,
+  linksByScore,
+  RIVAL_IN_REVIEW,
+  takesRivalsChild,
+} from './rivals-in-review.ts';
 
 /**
  * What the rest of the batch says about a chunk's decisions: a row's household settles a review
  * (household.ts), a later row with a better claim to a child holds a link (batch-rivals.ts), and
- * a twin on the same claim holds a link to the twin's record (claim-twins.ts). The groups of rows
+ * a twin on the same claim holds a link to the twin's record (claim-twins.ts), and so does a row
+ * of another child waiting for review against it (rivals-in-review.ts). The groups of rows
  * each rule looks within are read once per batch; the rows themselves only for the chunk's rows
  * that need them.
  */
@@ -52,7 +60,8 @@ export async function weighBatchEvidence(
   let { outcomes } = chunk;
   outcomes = await askHouseholds(trx, evidence.batchId, { ...chunk, outcomes });
   outcomes = await askRivals(trx, evidence, { ...chunk, outcomes });
-  return askClaimTwins(trx, evidence, { ...chunk, outcomes });
+  outcomes = await askClaimTwins(trx, evidence, { ...chunk, outcomes });
+  return askRivalsInReview(trx, { ...chunk, outcomes });
 }
 
 /**
@@ -121,4 +130,20 @@ async function askClaimTwins(
   const frequencies = matcher.compiled.model.termFrequencies;
   const held = questions.filter((q) => takesTwinsRecord(q, twins, frequencies));
   return held.length === 0 ? outcomes : holdLinks(outcomes, held, TWIN_ON_CLAIM, matcher);
+}
+
+/** Links by score to a child that a row of another child waits for review against. */
+async function askRivalsInReview(
+  trx: Executor,
+  { decided, outcomes, index, matcher }: ChunkDecisions,
+): Promise<RowOutcome[]> {
+  const links = linksByScore(decided, outcomes, index);
+  if (links.length === 0) return outcomes;
+  const waiting = await rowsWaitingAgainst(
+    trx,
+    links.map((link) => link.child.childId),
+    ANOTHER_CHILD_REASONS,
+  );
+  const held = links.filter((link) => takesRivalsChild(link, waiting));
+  return held.length === 0 ? outcomes : holdLinks(outcomes, held, RIVAL_IN_REVIEW, matcher);
 }

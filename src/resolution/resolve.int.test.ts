@@ -312,6 +312,42 @@ describe('resolving feed rows into the index', () => {
     expect(secondRows.map((r) => r.status)).toEqual(['linked', 'linked']);
   });
 
+  it('holds a row that would take the child another row of its forename waits for review against', async () => {
+    // Twins Mohammed and Muhammad (one name to the forename table): only Mohammed is known.
+    const mohammed: Kid = { ...amara, forename: 'Mohammed', surname: 'Mason-Carmore', sex: 'M' };
+    const muhammad: Kid = { ...mohammed, id: 'P8', nhs: testNhsNumber(8), forename: 'Muhammad' };
+    await importFile('nhs_demographics', NHS_HEADER, [nhsLine(mohammed)]);
+    const [child] = await database.db.selectFrom('child').select('id').execute();
+    // Alone, Muhammad's benefit row, under the first part of the surname, takes Mohammed's child.
+    const alone = await importFile('dwp_benefits', DWP_HEADER, [
+      dwpLine('CHB1', muhammad, { surname: 'Mason', claim: 'QQ000001A' }),
+    ]);
+    const [linked] = await rowsOf(alone.imported.batchId);
+    expect([linked?.status, ruleOf(must(linked)), linked?.child_id]).toEqual([
+      'linked',
+      'probabilistic',
+      child?.id,
+    ]);
+
+    // The school census knows both, under two UPNs: Muhammad's row waits for a person.
+    await importFile('school_census', SCHOOL_HEADER, [schoolLine('S1', testUpn(1), mohammed)]);
+    const census = await importFile('school_census', SCHOOL_HEADER, [schoolLine('S2', testUpn(2), muhammad)]);
+    const [held] = await rowsOf(census.imported.batchId);
+    expect([held?.status, ruleOf(must(held))]).toEqual(['review', 'review:veto:strong-identifier-conflict']);
+
+    // Now a benefit row under Muhammad's name and birthday is his, not Mohammed's: a person decides.
+    // Mohammed's own row still links.
+    const later = await importFile('dwp_benefits', DWP_HEADER, [
+      dwpLine('CHB2', muhammad, { surname: 'Mason', claim: 'QQ000002A' }),
+      dwpLine('CHB3', mohammed, { surname: 'Mason', claim: 'QQ000003A' }),
+    ]);
+    const rows = await rowsOf(later.imported.batchId);
+    expect(rows.map((r) => [r.source_record_id, r.status, ruleOf(r), r.child_id])).toEqual([
+      ['CHB2', 'review', 'review:rival-in-review', null],
+      ['CHB3', 'linked', 'probabilistic', child?.id],
+    ]);
+  });
+
   it('settles a claim at an old address by the brother or sister on the same claim', async () => {
     const kwame: Kid = {
       ...amara,

@@ -226,6 +226,34 @@ export async function openReviewsOfRow(db: Executor, feedRowId: number): Promise
   return rows.map(reviewToDomain);
 }
 
+/**
+ * For each of `childIds`, the fields of the rows waiting for review against it for one of
+ * `reasons`.
+ */
+export async function rowsWaitingAgainst(
+  db: Executor,
+  childIds: readonly string[],
+  reasons: readonly string[],
+): Promise<Map<string, NormalisedFields[]>> {
+  const waiting = new Map<string, NormalisedFields[]>();
+  if (childIds.length === 0 || reasons.length === 0) return waiting;
+  const rows = await db
+    .selectFrom('match_review as m')
+    .innerJoin('feed_row as r', 'r.id', 'm.feed_row_id')
+    .select(['m.child_id', 'r.fields'])
+    .where('m.kind', '=', 'row')
+    .where('m.status', '=', 'open')
+    .where('m.child_id', 'in', [...new Set(childIds)])
+    .where('m.reason', 'in', reasons)
+    .execute();
+  for (const row of rows) {
+    const fields = waiting.get(row.child_id) ?? [];
+    fields.push(row.fields);
+    waiting.set(row.child_id, fields);
+  }
+  return waiting;
+}
+
 export async function closeReview(
   db: Executor,
   id: number,
