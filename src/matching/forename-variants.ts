@@ -214,11 +214,11 @@ const LINES: readonly string[][] = GROUPS.trim()
   .split('\n')
   .map((line) => line.trim().split(/\s+/));
 
-/** The full name each line opens with: the name the others are short for or spell differently. */
-const HEADS: readonly string[] = LINES.map((words) => (words[0] ?? '').split('=')[0] ?? '');
-
-/** The full name of each line in every spelling the table gives it ('='). */
-const SPELLINGS: readonly ReadonlySet<string>[] = LINES.map((words) => new Set((words[0] ?? '').split('=')));
+/**
+ * The full name of each line in every spelling the table gives it ('='), the first being the one
+ * the line opens with: the name the others are short for or spell differently.
+ */
+const SPELLINGS: readonly (readonly string[])[] = LINES.map((words) => (words[0] ?? '').split('='));
 
 function buildIndex(): ReadonlyMap<string, readonly number[]> {
   const index = new Map<string, number[]>();
@@ -278,7 +278,7 @@ export function areVariantsOfOneName(a: string, b: string): boolean {
 }
 
 function oneNameIn(group: number, a: string, b: string): boolean {
-  if (HEADS[group] === a || HEADS[group] === b) return true;
-  const spellings = SPELLINGS[group];
-  return spellings !== undefined && spellings.has(a) !== spellings.has(b);
+  const spellings = SPELLINGS[group] ?? [];
+  const head = spellings[0];
+  return head === a || head === b || spellings.includes(a) !== spellings.includes(b);
 }

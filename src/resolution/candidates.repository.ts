@@ -191,10 +191,13 @@ async function lookUpValues(db: Executor, rows: readonly BlockingKeys[]): Promis
     ) ci
     where ${live(sql.ref('ci.child_id'))}
     union all
-    select a.child_id, 'postcode_hmac', a.postcode_hmac,
-      (select array_agg(n.surname_key) filter (where n.valid_to is null) from child_name n where n.child_id = a.child_id),
-      (select array_agg(n.date_of_birth::text) filter (where n.valid_to is null) from child_name n where n.child_id = a.child_id)
+    select a.child_id, 'postcode_hmac', a.postcode_hmac, n.surnames, n.births
     from child_address a
+    cross join lateral (
+      select array_agg(n.surname_key) as surnames, array_agg(n.date_of_birth::text) as births
+      from child_name n
+      where n.child_id = a.child_id and n.valid_to is null
+    ) n
     where a.postcode_hmac = any(${[...byHash.keys()]}::text[]) and a.valid_to is null
       and ${live(sql.ref('a.child_id'))}`.execute(db);
   const hits: Hit[] = [];

@@ -303,13 +303,17 @@ describe('resolving feed rows into the index', () => {
       expect(byRef.get(refs.harry)).toEqual(['linked', 'probabilistic', child?.id]);
     }
 
-    // A second claim for one child, by the other parent, is another household: nothing is held.
+    // A second claim for one child, by the other parent, is another household: the claim holds
+    // nothing. Henry's row is still held, by Henry's rows waiting for review against Harry's child.
     const second = await importFile('dwp_benefits', DWP_HEADER, [
       dwpLine('CHB6', henry, { claim: 'QQ000004A' }),
       dwpLine('CHB7', harry, { claim: 'QQ000004A', claimant: 'JOHN' }),
     ]);
     const secondRows = await rowsOf(second.imported.batchId);
-    expect(secondRows.map((r) => r.status)).toEqual(['linked', 'linked']);
+    expect(secondRows.map((r) => [r.status, ruleOf(r)])).toEqual([
+      ['review', 'review:rival-in-review'],
+      ['linked', 'probabilistic'],
+    ]);
   });
 
   it('holds a row that would take the child another row of its forename waits for review against', async () => {
