@@ -28,6 +28,14 @@ export interface IndexRecord {
   readonly status: string;
   /** The child's current details. Dates are 'YYYY-MM-DD' (INDEX_DATE_FORMAT). */
   readonly raw: RawPerson;
+  /** The child's other names still held (former names, aliases another source gave). */
+  readonly otherNames?: readonly OtherName[];
+}
+
+export interface OtherName {
+  readonly forename: string;
+  readonly middleNames: string | null;
+  readonly surname: string;
 }
 
 function joinAddress(parts: readonly (string | null)[]): string {
@@ -54,8 +62,8 @@ async function postcodesWithoutAddress(
 }
 
 /**
- * Loads the current details of the given children for matching: current name, the newest current
- * address (or, with none, the newest postcode the child's feed rows give), NHS number and UPN.
+ * Loads the current details of the given children for matching: current name (and the other names
+ * still held), the newest current address (or, with none, the newest postcode the child's feed rows give), NHS number and UPN.
  * Merged-away and purged children are skipped. `db` must be the field-encrypting view (services'
  * childDb) so a shielded child's address is opened in memory — matching must still find shielded
  * children.
@@ -81,17 +89,21 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
     forename: string | null;
     middle_names: string | null;
     surname: string | null;
+    other_names: OtherName[] | null;
     nhs_number: string | null;
     upn: string | null;
   }>`
     select c.id, c.contactpoint_id, c.shielded, c.post_adoption, c.responsible_la, c.status, c.gender,
-      c.date_of_birth, n.forename, n.middle_names, n.surname, i.nhs_number, i.upn
+      c.date_of_birth, n.forename, n.middle_names, n.surname, n.other_names, i.nhs_number, i.upn
     from child c
     cross join lateral (
       select
         max(n.forename) filter (where n.kind = 'current' and n.valid_to is null) as forename,
         max(n.middle_names) filter (where n.kind = 'current' and n.valid_to is null) as middle_names,
-        max(n.surname) filter (where n.kind = 'current' and n.valid_to is null) as surname
+        max(n.surname) filter (where n.kind = 'current' and n.valid_to is null) as surname,
+        jsonb_agg(jsonb_build_object(
+          'forename', n.forename, 'middleNames', n.middle_names, 'surname', n.surname
+        )) filter (where n.kind <> 'current' and n.valid_to is null) as other_names
       from child_name n
       where n.child_id = c.id
     ) n
@@ -151,6 +163,7 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
       responsibleLa: child.responsible_la,
       status: child.status,
       raw,
+      ...(child.other_names === null ? {} : { otherNames: child.other_names }),
     };
   });
 }

@@ -217,6 +217,29 @@ describe('deciding a row against the index', () => {
     });
   });
 
+  it("scores a child under another name it holds (a former surname) but keeps its current name's vetoes", () => {
+    const moved = { postcode: 'NG24 3FG', address: '8 Hill Road Newark' };
+    const byrne = row({ ...base, ...moved, surname: 'Byrne' });
+    // Known under the new surname only, a row under the former one at another address is doubtful.
+    expect(only(decide([byrne], [child('a', base)]).outcomes)).toMatchObject({
+      kind: 'review',
+      reason: 'review-band',
+    });
+    const formerly = child('a', base, {
+      otherNames: [{ forename: 'Amara', middleNames: null, surname: 'Byrne' }],
+    });
+    expect(only(decide([row({ ...base, ...moved, surname: 'Byrne' })], [formerly]).outcomes)).toMatchObject({
+      kind: 'link',
+      childId: 'a',
+    });
+    // A twin of the current name stays a twin, whatever name another source gave the child.
+    const zainab = { ...base, forename: 'Zainab' };
+    const misnamed = child('a', base, {
+      otherNames: [{ forename: 'Zainab', middleNames: null, surname: 'Okonkwo' }],
+    });
+    expect(only(decide([row(zainab)], [misnamed]).outcomes)).toMatchObject({ kind: 'new' });
+  });
+
   it('asks about a row called by the child’s middle name instead of making a second child', () => {
     const lily = child('l', { ...base, forename: 'Lily' });
     const lilyIndexed = { ...lily, raw: { ...lily.raw, middleNames: 'Aria' } };

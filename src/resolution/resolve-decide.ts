@@ -242,20 +242,49 @@ export interface Scored extends IndexEntry {
 export interface IndexEntry {
   readonly child: IndexRecord;
   readonly record: MatchRecord;
+  /** The child under each of its other names (otherNames), otherwise as `record`. */
+  readonly underOtherNames?: readonly MatchRecord[];
 }
 
 export function indexEntry(child: IndexRecord): IndexEntry {
-  return { child, record: prepareRecord(child.raw, INDEX_DATE_FORMAT) };
+  const record = prepareRecord(child.raw, INDEX_DATE_FORMAT);
+  const names = child.otherNames ?? [];
+  if (names.length === 0) return { child, record };
+  const underOtherNames = names.map(({ forename, middleNames, surname }) => {
+    const raw: RawPerson = { ...child.raw, forename, surname };
+    if (middleNames === null) delete raw.middleNames;
+    else raw.middleNames = middleNames;
+    return prepareRecord(raw, INDEX_DATE_FORMAT);
+  });
+  return { child, record, underOtherNames };
 }
 
-/** One row against one child, as every candidate of a chunk is scored. */
+/**
+ * One row against one child, as every candidate of a chunk is scored. A child is scored under
+ * its current name and, where that is better, under another name it still holds: a former
+ * surname that a school still uses, a first name one source spells another way. The current
+ * name's safety rules stand: a row vetoed against it (a twin's) is vetoed whatever the other
+ * names say, and another name is used only when it raises no veto of its own.
+ */
 export function scoreAgainst(matcher: Matcher, row: MatchRecord, entry: IndexEntry): Scored {
-  const score = scorePair(matcher.compiled, row, entry.record);
+  const current = scoreUnder(matcher, row, entry, entry.record);
+  if (current.decision.veto !== null) return current;
+  let best = current;
+  for (const record of entry.underOtherNames ?? []) {
+    const scored = scoreUnder(matcher, row, entry, record);
+    if (scored.decision.veto === null && scored.weight > best.weight) best = scored;
+  }
+  return best;
+}
+
+function scoreUnder(matcher: Matcher, row: MatchRecord, entry: IndexEntry, record: MatchRecord): Scored {
+  const score = scorePair(matcher.compiled, row, record);
   return {
     ...entry,
+    record,
     weight: score.weight,
     probability: score.probability,
-    decision: decideIndexPair(row, entry.record, score.weight, matcher),
+    decision: decideIndexPair(row, record, score.weight, matcher),
   };
 }
 

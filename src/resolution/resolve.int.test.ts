@@ -16,6 +16,7 @@ import { importFeed } from '../ingest/import.ts';
 import { NHS_HEADER, writeTempCsv } from '../ingest/ingest.test-support.ts';
 import { loadSourceDeclaration } from '../ingest/source-declaration.ts';
 import { runSynth } from '../synth/run.ts';
+import { loadIndexRecords } from './index-records.ts';
 import { rowPairKey } from './pair-key.ts';
 import { resolveBatch, type ResolveDeps, type ResolveOptions } from './resolve.ts';
 
@@ -350,6 +351,18 @@ describe('resolving feed rows into the index', () => {
       ['CHB2', 'review', 'review:rival-in-review', null],
       ['CHB3', 'linked', 'probabilistic', child?.id],
     ]);
+  });
+
+  it("reads a child's other names for matching: a former surname another source still gives", async () => {
+    await importFile('nhs_demographics', NHS_HEADER, [nhsLine(amara)]);
+    await importFile('school_census', SCHOOL_HEADER, [
+      schoolLine('S1', testUpn(1), { ...amara, surname: 'Byrne' }),
+    ]);
+    expect(await liveChildren()).toBe(1);
+    const [child] = await database.db.selectFrom('child').select('id').execute();
+    const [record] = await loadIndexRecords(deps.childDb, [must(child).id]);
+    expect(record?.raw).toMatchObject({ forename: 'Amara', surname: 'Okonkwo' });
+    expect(record?.otherNames).toEqual([{ forename: 'Amara', middleNames: null, surname: 'Byrne' }]);
   });
 
   it('settles a claim at an old address by the brother or sister on the same claim', async () => {
