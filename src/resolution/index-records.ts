@@ -30,6 +30,8 @@ export interface IndexRecord {
   readonly raw: RawPerson;
   /** The child's other names still held (former names, aliases another source gave). */
   readonly otherNames?: readonly OtherName[];
+  /** Postcodes the child's rows give besides its current one, newest first. */
+  readonly otherPostcodes?: readonly string[];
 }
 
 export interface OtherName {
@@ -43,32 +45,39 @@ function joinAddress(parts: readonly (string | null)[]): string {
 }
 
 /**
- * The newest postcode the rows of each child give, for children with no address. The school census
- * gives a postcode without a street, which is not an address anyone could visit and so is not
- * written as one (apply-values.ts), but it still says where the child lives: without it, another
- * child of the same name and birthday anywhere in the country looks no less like this one.
+ * The postcodes the rows of each child give, newest first. The school census gives a postcode
+ * without a street, which is not an address anyone could visit and so is not written as one
+ * (apply-values.ts), but it still says where the child lives: for a child with no address it is
+ * the child's place (without it, another child of the same name and birthday anywhere in the
+ * country looks no less like this one), and for a child whose address came from a source that
+ * had not heard of a move, it is where the child lives now.
  */
-async function postcodesWithoutAddress(
-  db: Executor,
-  childIds: readonly string[],
-): Promise<Map<string, string>> {
-  if (childIds.length === 0) return new Map();
+async function postcodesOfRows(db: Executor, childIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byChild = new Map<string, string[]>();
+  if (childIds.length === 0) return byChild;
   const { rows } = await sql<{ child_id: string; postcode: string }>`
-    select distinct on (child_id) child_id, fields ->> 'postcode' as postcode
+    select child_id, fields ->> 'postcode' as postcode
     from feed_row
     where child_id = any(${sql<string[]>`${childIds}::uuid[]`}) and fields ->> 'postcode' is not null
-    order by child_id, id desc`.execute(db);
-  return new Map(rows.map((row) => [row.child_id, row.postcode]));
+    group by child_id, fields ->> 'postcode'
+    order by child_id, max(id) desc`.execute(db);
+  for (const row of rows) {
+    const postcodes = byChild.get(row.child_id) ?? [];
+    postcodes.push(row.postcode);
+    byChild.set(row.child_id, postcodes);
+  }
+  return byChild;
 }
 
 /**
  * Loads the current details of the given children for matching: current name (and the other names
- * still held), the newest current address (or, with none, the newest postcode the child's feed rows give), NHS number and UPN.
+ * still held), the newest current address (or, with none, the newest postcode the child's feed rows
+ * give; and the other postcodes they give), NHS number and UPN.
  * Merged-away and purged children are skipped. `db` must be the field-encrypting view (services'
  * childDb) so a shielded child's address is opened in memory — matching must still find shielded
  * children.
  *
- * Three statements whatever the number of children, each taking the ids as one array parameter.
+ * Four statements whatever the number of children, each taking the ids as one array parameter.
  */
 export async function loadIndexRecords(db: Executor, childIds: readonly string[]): Promise<IndexRecord[]> {
   if (childIds.length === 0) return [];
@@ -132,9 +141,9 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
     // Newest first: the first current one is the child's address.
     if (address.current && !addressOf.has(address.child_id)) addressOf.set(address.child_id, address);
   }
-  const placeOf = await postcodesWithoutAddress(
+  const postcodesOf = await postcodesOfRows(
     db,
-    children.flatMap((child) => (addressOf.has(child.id) ? [] : [child.id])),
+    children.map((child) => child.id),
   );
   return children.map((child) => {
     const address = addressOf.get(child.id);
@@ -152,10 +161,10 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
       raw.address = joinAddress([address.line1, address.line2, address.line3, address.line4]);
       if (address.town !== null) raw.town = address.town;
       if (address.postcode !== null) raw.postcode = address.postcode;
-    } else {
-      const postcode = placeOf.get(child.id);
-      if (postcode !== undefined) raw.postcode = postcode;
     }
+    const postcodes = postcodesOf.get(child.id) ?? [];
+    if (raw.postcode === undefined && postcodes[0] !== undefined) raw.postcode = postcodes[0];
+    const otherPostcodes = postcodes.filter((postcode) => postcode !== raw.postcode);
     return {
       childId: child.id,
       contactpointId: child.contactpoint_id,
@@ -164,6 +173,7 @@ export async function loadIndexRecords(db: Executor, childIds: readonly string[]
       status: child.status,
       raw,
       ...(child.other_names === null ? {} : { otherNames: child.other_names }),
+      ...(otherPostcodes.length === 0 ? {} : { otherPostcodes }),
     };
   });
 }

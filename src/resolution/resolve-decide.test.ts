@@ -240,6 +240,22 @@ describe('deciding a row against the index', () => {
     expect(only(decide([row(zainab)], [misnamed]).outcomes)).toMatchObject({ kind: 'new' });
   });
 
+  it('scores a child at another postcode its rows give, where its address is one it has left', () => {
+    const now = { postcode: 'LS6 2AB', address: '8 Hill Road Leeds' };
+    const rowAtSchoolPostcode = () => row({ ...base, ...now });
+    expect(only(decide([rowAtSchoolPostcode()], [child('a', base)]).outcomes)).not.toMatchObject({
+      kind: 'link',
+    });
+    const schoolKnowsTheMove = child('a', base, { otherPostcodes: ['LS6 2AB'] });
+    expect(only(decide([rowAtSchoolPostcode()], [schoolKnowsTheMove]).outcomes)).toMatchObject({
+      kind: 'link',
+      childId: 'a',
+    });
+    // A twin there is still a twin.
+    const zainab = row({ ...base, ...now, forename: 'Zainab' });
+    expect(only(decide([zainab], [schoolKnowsTheMove]).outcomes)).toMatchObject({ kind: 'new' });
+  });
+
   it('asks about a row called by the child’s middle name instead of making a second child', () => {
     const lily = child('l', { ...base, forename: 'Lily' });
     const lilyIndexed = { ...lily, raw: { ...lily.raw, middleNames: 'Aria' } };

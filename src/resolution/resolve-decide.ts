@@ -242,35 +242,49 @@ export interface Scored extends IndexEntry {
 export interface IndexEntry {
   readonly child: IndexRecord;
   readonly record: MatchRecord;
-  /** The child under each of its other names (otherNames), otherwise as `record`. */
-  readonly underOtherNames?: readonly MatchRecord[];
+  /**
+   * The child under each of its other names (otherNames), and at each other postcode its rows give
+   * (otherPostcodes, with no street), otherwise as `record`.
+   */
+  readonly otherwise?: readonly MatchRecord[];
 }
 
 export function indexEntry(child: IndexRecord): IndexEntry {
   const record = prepareRecord(child.raw, INDEX_DATE_FORMAT);
   const names = child.otherNames ?? [];
-  if (names.length === 0) return { child, record };
+  const postcodes = child.otherPostcodes ?? [];
+  if (names.length === 0 && postcodes.length === 0) return { child, record };
   const underOtherNames = names.map(({ forename, middleNames, surname }) => {
     const raw: RawPerson = { ...child.raw, forename, surname };
     if (middleNames === null) delete raw.middleNames;
     else raw.middleNames = middleNames;
-    return prepareRecord(raw, INDEX_DATE_FORMAT);
+    return raw;
   });
-  return { child, record, underOtherNames };
+  const atOtherPostcodes = postcodes.map((postcode) => {
+    const raw: RawPerson = { ...child.raw, postcode };
+    delete raw.address;
+    delete raw.town;
+    return raw;
+  });
+  const otherwise = [...underOtherNames, ...atOtherPostcodes].map((raw) =>
+    prepareRecord(raw, INDEX_DATE_FORMAT),
+  );
+  return { child, record, otherwise };
 }
 
 /**
  * One row against one child, as every candidate of a chunk is scored. A child is scored under
- * its current name and, where that is better, under another name it still holds: a former
- * surname that a school still uses, a first name one source spells another way. The current
- * name's safety rules stand: a row vetoed against it (a twin's) is vetoed whatever the other
- * names say, and another name is used only when it raises no veto of its own.
+ * its current details and, where that is better, under another name it still holds (a former
+ * surname that a school still uses, a first name one source spells another way) or at another
+ * postcode its rows give (the school's, when the address came from a source that had not heard
+ * of a move). The current details' safety rules stand: a row vetoed against them (a twin's) is
+ * vetoed whatever the others say, and the others are used only when they raise no veto of their own.
  */
 export function scoreAgainst(matcher: Matcher, row: MatchRecord, entry: IndexEntry): Scored {
   const current = scoreUnder(matcher, row, entry, entry.record);
   if (current.decision.veto !== null) return current;
   let best = current;
-  for (const record of entry.underOtherNames ?? []) {
+  for (const record of entry.otherwise ?? []) {
     const scored = scoreUnder(matcher, row, entry, record);
     if (scored.decision.veto === null && scored.weight > best.weight) best = scored;
   }

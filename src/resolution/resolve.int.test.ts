@@ -353,16 +353,21 @@ describe('resolving feed rows into the index', () => {
     ]);
   });
 
-  it("reads a child's other names for matching: a former surname another source still gives", async () => {
+  it("reads a child's other names and postcodes for matching: a former surname, an earlier home", async () => {
     await importFile('nhs_demographics', NHS_HEADER, [nhsLine(amara)]);
     await importFile('school_census', SCHOOL_HEADER, [
       schoolLine('S1', testUpn(1), { ...amara, surname: 'Byrne' }),
+    ]);
+    await importFile('local_children_services', LOCAL_HEADER, [
+      localLine('L1', amara, { line1: '3 New Road', postcode: 'LN2 5AA' }),
     ]);
     expect(await liveChildren()).toBe(1);
     const [child] = await database.db.selectFrom('child').select('id').execute();
     const [record] = await loadIndexRecords(deps.childDb, [must(child).id]);
     expect(record?.raw).toMatchObject({ forename: 'Amara', surname: 'Okonkwo' });
     expect(record?.otherNames).toEqual([{ forename: 'Amara', middleNames: null, surname: 'Byrne' }]);
+    const postcodes = [record?.raw.postcode, ...(record?.otherPostcodes ?? [])];
+    expect(postcodes.sort()).toEqual(['LN2 5AA', 'NG24 3FF']);
   });
 
   it('settles a claim at an old address by the brother or sister on the same claim', async () => {
