@@ -17,7 +17,17 @@ export interface WaitingRow {
  * A waterfall as stored with a review: levels and weights only. The compared values are read
  * through the access policy when someone looks, so a shielded child's whereabouts are never copied.
  */
-export type StoredExplanation = Omit<Waterfall, 'steps'> & { steps: Omit<WaterfallStep, 'values'>[] };
+export type StoredExplanation = Omit<Waterfall, 'steps'> & {
+  steps: Omit<WaterfallStep, 'values'>[];
+  /**
+   * The child was scored under another of its details than the current ones (resolve-decide.ts
+   * scoreAgainst): its levels are against that name or postcode, which the reviewer finds in the
+   * child's history.
+   */
+  scoredUnder?: ScoredUnder;
+};
+
+export type ScoredUnder = 'another-name' | 'another-postcode';
 
 export function withoutValues(waterfall: Waterfall): StoredExplanation {
   const steps = waterfall.steps.map((step) => {

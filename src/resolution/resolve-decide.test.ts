@@ -232,6 +232,11 @@ describe('deciding a row against the index', () => {
       kind: 'link',
       childId: 'a',
     });
+    // A pair held for review says that it was scored under another of the child's names.
+    const farther = row({ ...base, postcode: 'LS6 2AB', address: '8 Hill Road Leeds', surname: 'Byrne' });
+    const held = only(decide([farther], [formerly]).outcomes);
+    expect(held).toMatchObject({ kind: 'review', reason: 'review-band' });
+    expect(held.kind === 'review' && held.pairs[0]?.explanation.scoredUnder).toBe('another-name');
     // A twin of the current name stays a twin, whatever name another source gave the child.
     const zainab = { ...base, forename: 'Zainab' };
     const misnamed = child('a', base, {

@@ -32,7 +32,13 @@ import { compileModel, scorePair, type CompiledModel } from '../matching/score.t
 import { FIELD_NAMES } from '../matching/source-definition.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
 import { INDEX_DATE_FORMAT, INDEX_FIELDS, type IndexRecord } from './index-records.ts';
-import { withoutValues, type RowOutcome, type ScoredCandidate, type WaitingRow } from './outcome.ts';
+import {
+  withoutValues,
+  type RowOutcome,
+  type ScoredCandidate,
+  type ScoredUnder,
+  type WaitingRow,
+} from './outcome.ts';
 import { rowPairKey } from './pair-key.ts';
 import type { PairDecision } from './resolution.table.ts';
 
@@ -236,6 +242,8 @@ export interface Scored extends IndexEntry {
   readonly weight: number;
   readonly probability: number;
   readonly decision: ReturnType<typeof decidePair>;
+  /** Scored under another of the child's details than its current ones. */
+  readonly under?: ScoredUnder;
 }
 
 /** A child of the index prepared for matching. */
@@ -246,7 +254,7 @@ export interface IndexEntry {
    * The child under each of its other names (otherNames), and at each other postcode its rows give
    * (otherPostcodes, with no street), otherwise as `record`.
    */
-  readonly otherwise?: readonly MatchRecord[];
+  readonly otherwise?: readonly { readonly record: MatchRecord; readonly under: ScoredUnder }[];
 }
 
 export function indexEntry(child: IndexRecord): IndexEntry {
@@ -266,9 +274,14 @@ export function indexEntry(child: IndexRecord): IndexEntry {
     delete raw.town;
     return raw;
   });
-  const otherwise = [...underOtherNames, ...atOtherPostcodes].map((raw) =>
-    prepareRecord(raw, INDEX_DATE_FORMAT),
-  );
+  const prepare = (under: ScoredUnder) => (raw: RawPerson) => ({
+    record: prepareRecord(raw, INDEX_DATE_FORMAT),
+    under,
+  });
+  const otherwise = [
+    ...underOtherNames.map(prepare('another-name')),
+    ...atOtherPostcodes.map(prepare('another-postcode')),
+  ];
   return { child, record, otherwise };
 }
 
@@ -284,8 +297,8 @@ export function scoreAgainst(matcher: Matcher, row: MatchRecord, entry: IndexEnt
   const current = scoreUnder(matcher, row, entry, entry.record);
   if (current.decision.veto !== null) return current;
   let best = current;
-  for (const record of entry.otherwise ?? []) {
-    const scored = scoreUnder(matcher, row, entry, record);
+  for (const { record, under } of entry.otherwise ?? []) {
+    const scored = { ...scoreUnder(matcher, row, entry, record), under };
     if (scored.decision.veto === null && scored.weight > best.weight) best = scored;
   }
   return best;
@@ -337,7 +350,10 @@ export function scoredCandidate(matcher: Matcher, row: MatchRecord, scored: Scor
     probability: scored.probability,
     shielded: scored.child.shielded,
     responsibleLa: scored.child.responsibleLa,
-    explanation: withoutValues(waterfall),
+    explanation: {
+      ...withoutValues(waterfall),
+      ...(scored.under === undefined ? {} : { scoredUnder: scored.under }),
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { parseOperator, withChildServices } from '../children/shield.command.ts'
 import { parsePositiveInteger } from '../cli/parse.ts';
 import { UsageError } from '../cli/usage-error.ts';
 import type { ReviewActor, ReviewView } from './review.service.ts';
+import type { ScoredUnder } from './outcome.ts';
 
 interface ActorOptions {
   readonly operator: string;
@@ -32,12 +33,20 @@ function describeValues(values: Readonly<Record<string, string>>): string {
     .join('  ');
 }
 
+const SCORED_UNDER: Record<ScoredUnder, string> = {
+  'another-name': 'other name (see its former names and aliases)',
+  'another-postcode': 'other postcode (one its rows give besides its address)',
+};
+
 function describeView(view: ReviewView): string[] {
   const lines = [
     `review ${view.id}  ${view.kind}  ${view.status}  weight ${view.weight.toFixed(2)}  p=${view.probability.toFixed(3)}  ${view.reason}${view.shielded ? '  SHIELDED' : ''}`,
   ];
   for (const step of view.explanation.steps) {
     lines.push(`  ${step.comparison.padEnd(16)} ${step.label.padEnd(28)} ${step.weight.toFixed(2)}`);
+  }
+  if (view.explanation.scoredUnder !== undefined) {
+    lines.push(`  scored against the child's ${SCORED_UNDER[view.explanation.scoredUnder]}`);
   }
   if (view.row !== null)
     lines.push(`  row ${view.row.id} (${view.row.sourceName}): ${describeValues(view.row.values)}`);

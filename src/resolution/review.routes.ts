@@ -102,6 +102,7 @@ const reviewView = {
         },
         deterministic: nullableText,
         hold: nullableText,
+        scoredUnder: { type: 'string', enum: ['another-name', 'another-postcode'] },
         steps: {
           type: 'array',
           items: {
