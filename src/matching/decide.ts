@@ -214,7 +214,7 @@ export function onlyForenameAndBirthShared(a: MatchRecord, b: MatchRecord): bool
 }
 
 /** One name mistyped as the other: one edit, or two in a name of six letters or more. */
-function isTypo(x: string, y: string): boolean {
+export function isTypo(x: string, y: string): boolean {
   if (withinOneEdit(x, y)) return true;
   return Math.min(x.length, y.length) >= 6 && damerauLevenshtein(x, y, 2) <= 2;
 }

@@ -24,6 +24,26 @@ describe('twins on one claim', () => {
   it("holds a row linked to the record of its twin, named by the claim's other row born that day", () => {
     expect(held({ ...born, forename: 'HARRY' })).toBe(true);
     expect(held({ ...born, forename: 'Harry' }, link(1, HOUSEHOLD_RULE))).toBe(true);
+    // A name cut short may be the twin's as well as the child's: Harr beside Harrison, twin of Harry.
+    const harrisonsRecord = indexRecord('child-harrison', { ...born, forename: 'Harrison' });
+    const [cut] = claimTwinQuestions(
+      [waitingRow(1, { ...born, forename: 'HARR' })],
+      [
+        {
+          kind: 'link',
+          rowId: 1,
+          childId: harrisonsRecord.childId,
+          rule: 'probabilistic',
+          weight: 20,
+          probability: 0.999,
+        },
+      ],
+      new Map([[harrisonsRecord.childId, harrisonsRecord]]),
+      new Map([[1, [1, 2]]]),
+    );
+    expect(
+      cut !== undefined && takesTwinsRecord(cut, new Map([[2, { ...born, forename: 'HARRISON' }]]), null),
+    ).toBe(true);
     // A longer name beginning with the child's is a name of its own too.
     const longer = waitingRow(1, { ...born, forename: 'Harry-James' });
     expect(held({ ...born, forename: 'Harry' }, link(1), longer)).toBe(true);

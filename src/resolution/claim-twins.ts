@@ -1,6 +1,7 @@
 import { nameKey } from '../children/search-keys.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
 import { establishedName } from '../matching/common-forenames.ts';
+import { isTypo } from '../matching/decide.ts';
 import type { TermFrequencies } from '../matching/model.ts';
 import { normaliseName } from '../matching/normalise.ts';
 import { HOUSEHOLD_RULE } from './household.ts';
@@ -51,8 +52,9 @@ export function claimTwinQuestions(
 /**
  * The child goes by another forename than the row's, a twin on the claim goes by the child's, and
  * the row's is a name in its own right, or the child's with more to it (Theodore-George beside
- * Theodore). A mistyped forename (Jpoel beside Joel) is the same child entered twice on the
- * claim, not a twin.
+ * Theodore), or no mistyping of the child's. A mistyped forename (Jpoel beside Joel) is the same
+ * child entered twice on the claim, not a twin; a name cut short (Harr beside Harrison) may be
+ * the twin's (Harry) as well as the child's, and a person decides.
  */
 export function takesTwinsRecord(
   question: ClaimTwinQuestion,
@@ -64,5 +66,9 @@ export function takesTwinsRecord(
   if (!question.twinIds.some((id) => nameKey(twins.get(id)?.forename ?? '') === childName)) return false;
   const rowFirst = normaliseName(question.row.fields.forename ?? '').parts[0] ?? '';
   const childFirst = normaliseName(question.child.raw.forename ?? '').parts[0] ?? '';
-  return rowFirst === childFirst || establishedName(rowFirst, childFirst, frequencies);
+  return (
+    rowFirst === childFirst ||
+    establishedName(rowFirst, childFirst, frequencies) ||
+    !isTypo(rowFirst, childFirst)
+  );
 }
