@@ -213,8 +213,16 @@ export function onlyForenameAndBirthShared(a: MatchRecord, b: MatchRecord): bool
   return surnamesClearlyDiffer(a, b) && !shareAnIdentifier(a, b) && !sameDistrict(a, b);
 }
 
+/**
+ * One name as someone may write it: mistyped (isTypo), spelt another way, or a recorded variant or
+ * nickname of it. Not a name cut short (Harr beside Harrison), which may be another name's typo.
+ */
+export function writtenForOneName(x: string, y: string): boolean {
+  return isTypo(x, y) || spellingKey(x) === spellingKey(y) || areForenameVariants(x, y);
+}
+
 /** One name mistyped as the other: one edit, or two in a name of six letters or more. */
-export function isTypo(x: string, y: string): boolean {
+function isTypo(x: string, y: string): boolean {
   if (withinOneEdit(x, y)) return true;
   return Math.min(x.length, y.length) >= 6 && damerauLevenshtein(x, y, 2) <= 2;
 }

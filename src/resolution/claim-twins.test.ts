@@ -57,6 +57,29 @@ describe('twins on one claim', () => {
     // A mistyped forename is the same child entered twice on the claim.
     const mistyped = waitingRow(1, { ...born, forename: 'HARRT' });
     expect(held({ ...born, forename: 'Harry' }, link(1), mistyped)).toBe(false);
+    // So is a nickname of the name, or another spelling of it, where neither is common.
+    const jessicasRecord = indexRecord('child-jessica', { ...born, forename: 'Jessica' });
+    for (const forename of ['JESS', 'JESSIKAH']) {
+      const [question] = claimTwinQuestions(
+        [waitingRow(1, { ...born, forename })],
+        [
+          {
+            kind: 'link',
+            rowId: 1,
+            childId: jessicasRecord.childId,
+            rule: 'probabilistic',
+            weight: 20,
+            probability: 0.999,
+          },
+        ],
+        new Map([[jessicasRecord.childId, jessicasRecord]]),
+        new Map([[1, [1, 2]]]),
+      );
+      expect(
+        question !== undefined &&
+          takesTwinsRecord(question, new Map([[2, { ...born, forename: 'JESSICA' }]]), null),
+      ).toBe(false);
+    }
     expect(held({ ...born, forename: 'Harry' }, link(1, 'nhs-number+dob'))).toBe(false);
     expect(held({ ...born, forename: 'Harry' }, { kind: 'new', rowId: 1, group: 1, rule: 'new' })).toBe(
       false,

@@ -1,7 +1,7 @@
 import { nameKey } from '../children/search-keys.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
 import { establishedName } from '../matching/common-forenames.ts';
-import { isTypo } from '../matching/decide.ts';
+import { writtenForOneName } from '../matching/decide.ts';
 import type { TermFrequencies } from '../matching/model.ts';
 import { normaliseName } from '../matching/normalise.ts';
 import { HOUSEHOLD_RULE } from './household.ts';
@@ -52,9 +52,10 @@ export function claimTwinQuestions(
 /**
  * The child goes by another forename than the row's, a twin on the claim goes by the child's, and
  * the row's is a name in its own right, or the child's with more to it (Theodore-George beside
- * Theodore), or no mistyping of the child's. A mistyped forename (Jpoel beside Joel) is the same
- * child entered twice on the claim, not a twin; a name cut short (Harr beside Harrison) may be
- * the twin's (Harry) as well as the child's, and a person decides.
+ * Theodore), or not the child's as someone may write it. A mistyped forename (Jpoel beside Joel)
+ * or a nickname (Ben beside Benjamin) is the same child entered twice on the claim, not a twin; a
+ * name cut short (Harr beside Harrison) may be the twin's (Harry) as well as the child's, and a
+ * person decides.
  */
 export function takesTwinsRecord(
   question: ClaimTwinQuestion,
@@ -69,6 +70,6 @@ export function takesTwinsRecord(
   return (
     rowFirst === childFirst ||
     establishedName(rowFirst, childFirst, frequencies) ||
-    !isTypo(rowFirst, childFirst)
+    !writtenForOneName(rowFirst, childFirst)
   );
 }
