@@ -13,12 +13,8 @@ import { loadIndexRecords, type IndexRecord } from './index-records.ts';
 import type { RowOutcome, WaitingRow } from './outcome.ts';
 import { rivalGroups, waitingRowsById } from './waiting-rows.repository.ts';
 import { rowsWaitingAgainst } from './review.repository.ts';
-import {
-  ANOTHER_CHILD_REASONS,
-  linksByScore,
-  RIVAL_IN_REVIEW,
-  takesRivalsChild,
-} from './rivals-in-review.ts';
+import { ANOTHER_CHILD_REASONS, RIVAL_IN_REVIEW, takesRivalsChild } from './rivals-in-review.ts';
+import { linksByScore } from './links-by-score.ts';
 
 /**
  * What the rest of the batch says about a chunk's decisions: a row's household settles a review

@@ -10,8 +10,8 @@ const harrysRecord = indexRecord('child-harry', { ...born, forename: 'Harry' });
 const index = new Map([[harrysRecord.childId, harrysRecord]]);
 const henry = waitingRow(1, { ...born, forename: 'HENRY' });
 
-function link(rowId: number, rule = 'probabilistic'): RowOutcome {
-  return { kind: 'link', rowId, childId: harrysRecord.childId, rule, weight: 20, probability: 0.999 };
+function link(rowId: number, rule = 'probabilistic', childId = harrysRecord.childId): RowOutcome {
+  return { kind: 'link', rowId, childId, rule, weight: 20, probability: 0.999 };
 }
 
 function held(twin: NormalisedFields, outcome: RowOutcome = link(1), row = henry): boolean {
@@ -20,30 +20,27 @@ function held(twin: NormalisedFields, outcome: RowOutcome = link(1), row = henry
   return question !== undefined && takesTwinsRecord(question, new Map([[2, twin]]), null);
 }
 
+/** A row under `rowName` linked by score to a child called `childName`, the claim's other row named `twinName`. */
+function heldBeside(rowName: string, childName: string, twinName: string): boolean {
+  const record = indexRecord(`child-${childName}`, { ...born, forename: childName });
+  const [question] = claimTwinQuestions(
+    [waitingRow(1, { ...born, forename: rowName })],
+    [link(1, 'probabilistic', record.childId)],
+    new Map([[record.childId, record]]),
+    new Map([[1, [1, 2]]]),
+  );
+  return (
+    question !== undefined &&
+    takesTwinsRecord(question, new Map([[2, { ...born, forename: twinName }]]), null)
+  );
+}
+
 describe('twins on one claim', () => {
   it("holds a row linked to the record of its twin, named by the claim's other row born that day", () => {
     expect(held({ ...born, forename: 'HARRY' })).toBe(true);
     expect(held({ ...born, forename: 'Harry' }, link(1, HOUSEHOLD_RULE))).toBe(true);
     // A name cut short may be the twin's as well as the child's: Harr beside Harrison, twin of Harry.
-    const harrisonsRecord = indexRecord('child-harrison', { ...born, forename: 'Harrison' });
-    const [cut] = claimTwinQuestions(
-      [waitingRow(1, { ...born, forename: 'HARR' })],
-      [
-        {
-          kind: 'link',
-          rowId: 1,
-          childId: harrisonsRecord.childId,
-          rule: 'probabilistic',
-          weight: 20,
-          probability: 0.999,
-        },
-      ],
-      new Map([[harrisonsRecord.childId, harrisonsRecord]]),
-      new Map([[1, [1, 2]]]),
-    );
-    expect(
-      cut !== undefined && takesTwinsRecord(cut, new Map([[2, { ...born, forename: 'HARRISON' }]]), null),
-    ).toBe(true);
+    expect(heldBeside('HARR', 'Harrison', 'HARRISON')).toBe(true);
     // A longer name beginning with the child's is a name of its own too.
     const longer = waitingRow(1, { ...born, forename: 'Harry-James' });
     expect(held({ ...born, forename: 'Harry' }, link(1), longer)).toBe(true);
@@ -58,28 +55,8 @@ describe('twins on one claim', () => {
     const mistyped = waitingRow(1, { ...born, forename: 'HARRT' });
     expect(held({ ...born, forename: 'Harry' }, link(1), mistyped)).toBe(false);
     // So is a nickname of the name, or another spelling of it, where neither is common.
-    const jessicasRecord = indexRecord('child-jessica', { ...born, forename: 'Jessica' });
-    for (const forename of ['JESS', 'JESSIKAH']) {
-      const [question] = claimTwinQuestions(
-        [waitingRow(1, { ...born, forename })],
-        [
-          {
-            kind: 'link',
-            rowId: 1,
-            childId: jessicasRecord.childId,
-            rule: 'probabilistic',
-            weight: 20,
-            probability: 0.999,
-          },
-        ],
-        new Map([[jessicasRecord.childId, jessicasRecord]]),
-        new Map([[1, [1, 2]]]),
-      );
-      expect(
-        question !== undefined &&
-          takesTwinsRecord(question, new Map([[2, { ...born, forename: 'JESSICA' }]]), null),
-      ).toBe(false);
-    }
+    for (const forename of ['JESS', 'JESSIKAH'])
+      expect(heldBeside(forename, 'Jessica', 'JESSICA')).toBe(false);
     expect(held({ ...born, forename: 'Harry' }, link(1, 'nhs-number+dob'))).toBe(false);
     expect(held({ ...born, forename: 'Harry' }, { kind: 'new', rowId: 1, group: 1, rule: 'new' })).toBe(
       false,

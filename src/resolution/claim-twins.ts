@@ -4,10 +4,10 @@ import { establishedName } from '../matching/common-forenames.ts';
 import { writtenForOneName } from '../matching/decide.ts';
 import type { TermFrequencies } from '../matching/model.ts';
 import { normaliseName } from '../matching/normalise.ts';
-import { HOUSEHOLD_RULE } from './household.ts';
 import type { IndexRecord } from './index-records.ts';
 import type { RowOutcome, WaitingRow } from './outcome.ts';
 import type { HeldLink } from './resolve-decide.ts';
+import { linksByScore } from './links-by-score.ts';
 
 /**
  * Twins on one claim. A claim names each of its children once, so two of its rows born on the same
@@ -23,8 +23,6 @@ import type { HeldLink } from './resolve-decide.ts';
 
 export const TWIN_ON_CLAIM = 'twin-on-claim';
 
-const CHECKED_RULES: ReadonlySet<string> = new Set(['probabilistic', HOUSEHOLD_RULE]);
-
 /** A link by score on a row that shares its claim and birthday with other rows. */
 export interface ClaimTwinQuestion extends HeldLink {
   /** The other rows of the claim born the same day. */
@@ -38,14 +36,9 @@ export function claimTwinQuestions(
   index: ReadonlyMap<string, IndexRecord>,
   groups: ReadonlyMap<number, readonly number[]>,
 ): ClaimTwinQuestion[] {
-  const rowById = new Map(rows.map((row) => [row.id, row]));
-  return outcomes.flatMap((outcome) => {
-    if (outcome.kind !== 'link' || !CHECKED_RULES.has(outcome.rule)) return [];
-    const row = rowById.get(outcome.rowId);
-    const child = index.get(outcome.childId);
-    const twinIds = groups.get(outcome.rowId)?.filter((id) => id !== outcome.rowId) ?? [];
-    if (row === undefined || child === undefined || twinIds.length === 0) return [];
-    return [{ row, child, twinIds }];
+  return linksByScore(rows, outcomes, index).flatMap(({ row, child }) => {
+    const twinIds = groups.get(row.id)?.filter((id) => id !== row.id) ?? [];
+    return twinIds.length === 0 ? [] : [{ row, child, twinIds }];
   });
 }
 

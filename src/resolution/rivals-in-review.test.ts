@@ -3,7 +3,8 @@ import type { NormalisedFields } from '../ingest/validate-row.ts';
 import { HOUSEHOLD_RULE } from './household.ts';
 import { indexRecord, waitingRow } from './index-record.test-support.ts';
 import type { RowOutcome } from './outcome.ts';
-import { linksByScore, takesRivalsChild } from './rivals-in-review.ts';
+import { linksByScore } from './links-by-score.ts';
+import { takesRivalsChild } from './rivals-in-review.ts';
 
 const born = { surname: 'Mason-Carmore', dateOfBirth: '2016-03-14' };
 const mohammedsChild = indexRecord('child-mohammed', { ...born, forename: 'Mohammed' });

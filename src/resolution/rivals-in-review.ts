@@ -1,8 +1,5 @@
 import { nameKey } from '../children/search-keys.ts';
 import type { NormalisedFields } from '../ingest/validate-row.ts';
-import { HOUSEHOLD_RULE } from './household.ts';
-import type { IndexRecord } from './index-records.ts';
-import type { RowOutcome, WaitingRow } from './outcome.ts';
 import type { HeldLink } from './resolve-decide.ts';
 import { BATCH_RIVAL } from './batch-rivals.ts';
 import { TWIN_ON_CLAIM } from './claim-twins.ts';
@@ -26,23 +23,6 @@ export const ANOTHER_CHILD_REASONS: readonly string[] = [
   BATCH_RIVAL,
   TWIN_ON_CLAIM,
 ];
-
-const CHECKED_RULES: ReadonlySet<string> = new Set(['probabilistic', HOUSEHOLD_RULE]);
-
-/** Links by score to a child: the links whose child may have rows of another child waiting. */
-export function linksByScore(
-  rows: readonly WaitingRow[],
-  outcomes: readonly RowOutcome[],
-  index: ReadonlyMap<string, IndexRecord>,
-): HeldLink[] {
-  const rowById = new Map(rows.map((row) => [row.id, row]));
-  return outcomes.flatMap((outcome) => {
-    if (outcome.kind !== 'link' || !CHECKED_RULES.has(outcome.rule)) return [];
-    const row = rowById.get(outcome.rowId);
-    const child = index.get(outcome.childId);
-    return row === undefined || child === undefined ? [] : [{ row, child }];
-  });
-}
 
 /**
  * The row is the held row's child, not the linked one: born the same day as the held row, under
