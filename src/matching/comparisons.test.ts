@@ -178,6 +178,15 @@ describe('identifiers', () => {
     expect(level('otherIdentifier', o('2493383'), o('7364009'))).toBe(OtherIdLevel.Else);
   });
 
+  it('reads numbers a few apart as no evidence: a slip of the last digit, or a twin’s next number', () => {
+    const o = (otherIdentifier: string): RawPerson => ({ otherIdentifier });
+    expect(level('otherIdentifier', o('1002856'), o('1002857'))).toBe(OtherIdLevel.Null);
+    expect(level('otherIdentifier', o('1002856'), o('1002850'))).toBe(OtherIdLevel.Null);
+    // A slip elsewhere in the number is still near agreement.
+    expect(level('otherIdentifier', o('1002856'), o('1012856'))).toBe(OtherIdLevel.OneEdit);
+    expect(level('otherIdentifier', o('1002856'), o('1002586'))).toBe(OtherIdLevel.OneEdit);
+  });
+
   it('sees two different valid NHS numbers as a conflict and ignores invalid ones', () => {
     const n = (nhsNumber: string): RawPerson => ({ nhsNumber });
     expect(level('nhsNumber', n('9434765919'), n('943 476 5919'))).toBe(StrongIdLevel.Exact);

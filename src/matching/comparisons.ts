@@ -353,11 +353,25 @@ export const enum OtherIdLevel {
   Else,
 }
 
+const NEARBY_IN_SEQUENCE = 10;
+
+/** Two different numbers of one length a few apart: issued one after the other, as to twins. */
+export function nearbyInSequence(x: string, y: string): boolean {
+  if (x === y || x.length !== y.length || !/^\d+$/.test(x) || !/^\d+$/.test(y)) return false;
+  return Math.abs(Number(x) - Number(y)) < NEARBY_IN_SEQUENCE;
+}
+
+/**
+ * Numbers a few apart say nothing either way: a slip of the last digit, or the number issued next,
+ * to a twin. Scored as a typo, a twin's record whose name was lost linked to the other twin by the
+ * number one along more strongly than to its own twin by the number itself.
+ */
 function compareOtherId(a: MatchRecord, b: MatchRecord): OtherIdLevel {
   const x = a.otherIdentifier;
   const y = b.otherIdentifier;
   if (x === '' || y === '') return OtherIdLevel.Null;
   if (x === y) return OtherIdLevel.Exact;
+  if (nearbyInSequence(x, y)) return OtherIdLevel.Null;
   if (withinOneEdit(x, y)) return OtherIdLevel.OneEdit;
   if (damerauLevenshtein(x, y, 2) <= 2) return OtherIdLevel.TwoEdits;
   return OtherIdLevel.Else;
@@ -534,7 +548,7 @@ export const ALL_COMPARISONS: readonly ComparisonDefinition[] = [
     name: 'otherIdentifier',
     fields: ['otherIdentifier'],
     levels: [
-      { label: 'identifier missing' },
+      { label: 'identifier missing, or two numbers a few apart' },
       { label: 'exact' },
       { label: 'one character different' },
       { label: 'two characters different' },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeUpn } from '../children/identifiers/upn.ts';
 import {
+  FILE_TWINS,
   bornApart,
   decidePair,
   deterministicMatch,
@@ -175,6 +176,55 @@ describe('twins', () => {
     // One slip of the keyboard in the name is still that child, whatever the identifier says.
     const isal = person({ ...JACK, forename: 'Isal', otherIdentifier: '5531986' });
     expect(looksLikeTwins(isla, isal, null)).toBe(false);
+  });
+
+  it('reads a name beside its nickname as twins in a file of people, one child in the index', () => {
+    for (const [a, b] of [
+      ['Harry', 'Henry'],
+      ['Harry', 'Harrison'],
+      ['Teddy', 'Edward'],
+      ['Bill', 'William'],
+    ] as const) {
+      const first = person({ ...JACK, forename: a });
+      const second = person({ ...JACK, forename: b });
+      expect(vetoFor(first, second, null, FILE_TWINS)?.rule, `${a} / ${b}`).toBe('twins');
+      expect(decidePair(first, second, 40, thresholds, null, FILE_TWINS).decision).not.toBe('link');
+      expect(vetoFor(first, second, null), `${a} / ${b} in the index`).toBeNull();
+    }
+    // With the surname mistyped the pair is perhaps twins: enough to hold back a record fitting both.
+    expect(
+      mayBeTwins(
+        person({ ...JACK, forename: 'Harry', surname: 'Smiht' }),
+        person({ ...JACK, forename: 'Henry' }),
+        null,
+        FILE_TWINS,
+      ),
+    ).toBe(true);
+  });
+
+  it('reads a common name beside a spelling that is not its typo as twins in a file (Isla, Isluca)', () => {
+    const isla = person({ ...JACK, forename: 'Isla' });
+    const isluca = person({ ...JACK, forename: 'Isluca' });
+    expect(looksLikeTwins(isla, isluca, null, FILE_TWINS)).toBe(true);
+    expect(looksLikeTwins(isla, isluca, null)).toBe(false);
+  });
+
+  it('still links one person in a file whose forename is mistyped, spaced, spelt otherwise or an initial', () => {
+    for (const [a, b] of [
+      ['Jack', 'Jakc'],
+      ['Jack', 'Ja ck'],
+      ['Benjamin', 'Benj amin'],
+      ['Amelia', 'Amlia'],
+      ['Finley', 'Finlay'],
+      ['Jack', 'J'],
+    ] as const) {
+      const first = person({ ...JACK, forename: a });
+      const second = person({ ...JACK, forename: b });
+      expect(vetoFor(first, second, null, FILE_TWINS), `${a} / ${b}`).toBeNull();
+      expect(decidePair(first, second, 30, thresholds, null, FILE_TWINS).decision, `${a} / ${b}`).toBe(
+        'link',
+      );
+    }
   });
 
   it('is not fooled by a forename and surname swapped', () => {

@@ -1,10 +1,10 @@
-import { distinctEstablishedNames } from './common-forenames.ts';
+import { distinctEstablishedNames, establishedName } from './common-forenames.ts';
 import { areForenameVariants, areVariantsOfOneName } from './forename-variants.ts';
 import { probabilityToWeight, type TermFrequencies } from './model.ts';
 import { spellingKey } from './spelling-key.ts';
 import type { MatchRecord } from './record.ts';
 import { damerauLevenshtein, jaroWinkler, withinOneEdit } from './string-similarity.ts';
-import { namesSwapped, softTokenOverlap } from './comparisons.ts';
+import { namesSwapped, nearbyInSequence, softTokenOverlap } from './comparisons.ts';
 
 export type Decision = 'link' | 'review' | 'new';
 
@@ -105,14 +105,6 @@ export function sameOtherIdentifier(x: string, y: string): boolean {
   return withinOneEdit(x, y) && !nearbyInSequence(x, y);
 }
 
-const NEARBY_IN_SEQUENCE = 10;
-
-/** Two different numbers of one length a few apart: issued one after the other, as to twins. */
-export function nearbyInSequence(x: string, y: string): boolean {
-  if (x === y || x.length !== y.length || !/^\d+$/.test(x) || !/^\d+$/.test(y)) return false;
-  return Math.abs(Number(x) - Number(y)) < NEARBY_IN_SEQUENCE;
-}
-
 function shareAnIdentifier(a: MatchRecord, b: MatchRecord): boolean {
   return (
     (a.nhsNumber !== '' && a.nhsNumber === b.nhsNumber) ||
@@ -122,15 +114,38 @@ function shareAnIdentifier(a: MatchRecord, b: MatchRecord): boolean {
 }
 
 /**
+ * How the twins rule reads two forenames that are related but not one name mistyped or spelt
+ * another way (Harry beside Henry or Harrison, Teddy beside Edward, Isla beside Isluca) on records
+ * that agree on everything else and share no identifier.
+ */
+export interface TwinsPolicy {
+  /**
+   * Two children, as in a file of people: nothing but the forename tells twins named alike from
+   * one person written two ways, and a merge of twins is the worse mistake. The index reads them
+   * as one child under a nickname unless an identifier or the sex says otherwise: its sources
+   * write a child's nickname, and a claim or a second identifier tells twins apart there.
+   */
+  relatedNamesAreTwoChildren: boolean;
+}
+
+export const INDEX_TWINS: TwinsPolicy = { relatedNamesAreTwoChildren: false };
+export const FILE_TWINS: TwinsPolicy = { relatedNamesAreTwoChildren: true };
+
+/**
  * Twins: the same surname, date of birth and home but clearly different forenames. Every other
  * field agrees, so the score alone would merge them; the forename is the only evidence that
  * they are two children, and it is decisive. A typo in one twin's forename is not "clearly
  * different", so a mistyped record still links to its own twin. Gender, where known, must
  * also not contradict: a boy and a girl with similar names are still two children.
  */
-export function looksLikeTwins(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): boolean {
+export function looksLikeTwins(
+  a: MatchRecord,
+  b: MatchRecord,
+  frequencies: TermFrequencies | null,
+  policy: TwinsPolicy = INDEX_TWINS,
+): boolean {
   if (!surnamesAgree(a, b) || !datesOfBirthAgree(a, b) || !addressesAgree(a, b)) return false;
-  return twinForenames(a, b, frequencies);
+  return twinForenames(a, b, frequencies, policy);
 }
 
 /**
@@ -139,11 +154,16 @@ export function looksLikeTwins(a: MatchRecord, b: MatchRecord, frequencies: Term
  * and surname mistyped is one person. It decides only whether a record fits two children: a row
  * with no forename that links as well to one twin's records as to the other's must join neither.
  */
-export function mayBeTwins(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): boolean {
+export function mayBeTwins(
+  a: MatchRecord,
+  b: MatchRecord,
+  frequencies: TermFrequencies | null,
+  policy: TwinsPolicy = INDEX_TWINS,
+): boolean {
   if (!datesOfBirthClose(a, b)) return false;
   if (!surnamesAgree(a, b) && !surnamesMistyped(a, b)) return false;
   if (!addressesAgree(a, b) && !samePostcode(a, b)) return false;
-  return twinForenames(a, b, frequencies);
+  return twinForenames(a, b, frequencies, policy);
 }
 
 function surnamesMistyped(a: MatchRecord, b: MatchRecord): boolean {
@@ -157,7 +177,12 @@ function samePostcode(a: MatchRecord, b: MatchRecord): boolean {
 }
 
 /** Surname, birthday and home agree: do the forenames (and identifiers, sex) say two children? */
-function twinForenames(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): boolean {
+function twinForenames(
+  a: MatchRecord,
+  b: MatchRecord,
+  frequencies: TermFrequencies | null,
+  policy: TwinsPolicy,
+): boolean {
   if (shareAnIdentifier(a, b)) return false;
   if (namesSwapped(a, b)) return false;
   const x = a.forename1;
@@ -167,10 +192,27 @@ function twinForenames(a: MatchRecord, b: MatchRecord, frequencies: TermFrequenc
   // Twins are often named alike (Amelia and Amelie): two spellings that are each a name in their
   // own right are two names, not one name and its typo.
   if (!areVariantsOfOneName(x, y) && distinctEstablishedNames(x, y, frequencies)) return true;
+  if (policy.relatedNamesAreTwoChildren && relatedNotMistyped(a, b, frequencies)) return true;
   // Related names (Harry and Harrison, Teddy and Edward) may be one child under a nickname,
   // or twins: an identifier that disagrees, or a different sex, says which.
   if (!isTypo(x, y) && identifiersConflict(a, b)) return true;
   return a.gender !== '' && b.gender !== '' && a.gender !== b.gender && !areForenameVariants(x, y);
+}
+
+/**
+ * Related forenames that are not one name mistyped or spelt another way: a nickname of the other
+ * (Harry and Henry), or a name in its own right beside a spelling that is not its typo (Isla and
+ * Isluca, two letters added to a short name). An initial is neither, nor a name with a space
+ * typed into it (Ja ck).
+ */
+function relatedNotMistyped(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): boolean {
+  const x = a.forename1;
+  const y = b.forename1;
+  if (x.length === 1 || y.length === 1) return false;
+  if (isTypo(x, y) || spellingKey(x) === spellingKey(y)) return false;
+  if (isTypo(a.forename.compact, b.forename.compact)) return false;
+  if (areForenameVariants(x, y)) return true;
+  return establishedName(x, y, frequencies) || establishedName(y, x, frequencies);
 }
 
 /**
@@ -369,7 +411,12 @@ export function strongIdentifierConflict(a: MatchRecord, b: MatchRecord): Veto |
   return null;
 }
 
-export function vetoFor(a: MatchRecord, b: MatchRecord, frequencies: TermFrequencies | null): Veto | null {
+export function vetoFor(
+  a: MatchRecord,
+  b: MatchRecord,
+  frequencies: TermFrequencies | null,
+  policy: TwinsPolicy = INDEX_TWINS,
+): Veto | null {
   if (a.postAdoption || b.postAdoption) {
     return {
       rule: 'post-adoption',
@@ -378,7 +425,7 @@ export function vetoFor(a: MatchRecord, b: MatchRecord, frequencies: TermFrequen
   }
   const conflict = strongIdentifierConflict(a, b);
   if (conflict !== null) return conflict;
-  if (looksLikeTwins(a, b, frequencies)) {
+  if (looksLikeTwins(a, b, frequencies, policy)) {
     return {
       rule: 'twins',
       reason: 'same surname, date of birth and address with clearly different forenames: likely twins',
@@ -418,8 +465,9 @@ export function decidePair(
   weight: number,
   thresholds: Thresholds,
   frequencies: TermFrequencies | null,
+  policy: TwinsPolicy = INDEX_TWINS,
 ): PairDecision {
-  const veto = vetoFor(a, b, frequencies);
+  const veto = vetoFor(a, b, frequencies, policy);
   if (veto) {
     const decision = veto.rule !== 'post-adoption' && weight >= thresholds.reviewWeight ? 'review' : 'new';
     return { decision, veto, deterministic: null };

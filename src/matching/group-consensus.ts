@@ -1,5 +1,6 @@
 import { establishedName } from './common-forenames.ts';
-import { forenamesClearlyDiffer, nearbyInSequence, sameOtherIdentifier } from './decide.ts';
+import { nearbyInSequence } from './comparisons.ts';
+import { forenamesClearlyDiffer, sameOtherIdentifier } from './decide.ts';
 import type { VetoRule } from './decide.ts';
 import type { TermFrequencies } from './model.ts';
 import type { MatchRecord } from './record.ts';

@@ -4,8 +4,8 @@ import { clusterRecords } from './cluster.ts';
 import { groupConsensus, groupExplainsVeto } from './group-consensus.ts';
 import type { ClusterEdge, PairJudgement } from './cluster.ts';
 import type { ComparisonDefinition } from './comparisons.ts';
-import { decidePair, mayBeTwins, thresholdsFromProbabilities, vetoFor } from './decide.ts';
-import type { Thresholds } from './decide.ts';
+import { INDEX_TWINS, decidePair, mayBeTwins, thresholdsFromProbabilities, vetoFor } from './decide.ts';
+import type { Thresholds, TwinsPolicy } from './decide.ts';
 import {
   DEFAULT_EM,
   aggregatePatterns,
@@ -47,6 +47,7 @@ export interface LinkageOptions {
    * index's own children, where each record is already a child and a veto stands.
    */
   explainVetoesByGroup: boolean;
+  twins: TwinsPolicy;
   onStage?: (stage: string) => void;
 }
 
@@ -59,6 +60,7 @@ export const DEFAULT_LINKAGE: LinkageOptions = {
   rules: DEFAULT_BLOCKING_RULES,
   minCrossEvidence: -10,
   explainVetoesByGroup: false,
+  twins: INDEX_TWINS,
 };
 
 export interface LinkedPair {
@@ -170,7 +172,7 @@ export function runLinkage(
     const b = item(rightSide, j);
     const weight = weightOfLevels(compiled, vectors, a, p * k);
     if (weight < thresholds.reviewWeight) continue;
-    const decision = decidePair(a, b, weight, thresholds, compiled.model.termFrequencies);
+    const decision = decidePair(a, b, weight, thresholds, compiled.model.termFrequencies, options.twins);
     if (decision.veto) vetoedPairs[decision.veto.rule] = (vetoedPairs[decision.veto.rule] ?? 0) + 1;
     if (decision.decision === 'review') reviewPairs++;
     if (decision.decision !== 'link') continue;
@@ -182,17 +184,17 @@ export function runLinkage(
   const judge = (x: number, y: number): PairJudgement => {
     const a = recordAt(x);
     const b = recordAt(y);
-    if (vetoFor(a, b, frequencies)) return { weight: -Infinity, vetoed: true };
+    if (vetoFor(a, b, frequencies, options.twins)) return { weight: -Infinity, vetoed: true };
     return {
       weight: pairWeight(compiled, a, b) - compiled.priorWeight,
       vetoed: false,
-      perhapsTwo: mayBeTwins(a, b, frequencies),
+      perhapsTwo: mayBeTwins(a, b, frequencies, options.twins),
     };
   };
   const vetoExplained = (x: number, y: number, merged: readonly number[]): boolean => {
     const a = recordAt(x);
     const b = recordAt(y);
-    const veto = vetoFor(a, b, frequencies);
+    const veto = vetoFor(a, b, frequencies, options.twins);
     return (
       veto !== null && groupExplainsVeto(veto.rule, a, b, groupConsensus(merged.map(recordAt)), frequencies)
     );

@@ -239,6 +239,43 @@ describe('offline dedupe', () => {
     expect(pairs.has('cormor|yase')).toBe(false);
   });
 
+  it('keeps twins called by a name and its nickname apart when no identifier tells them apart', () => {
+    const teddy = { ...TWIN_JACK, rec_id: 'teddy', given_name: 'teddy', surname: 'powell' };
+    const edward = { ...teddy, rec_id: 'edward', given_name: 'edward' };
+    const records = [
+      teddy,
+      edward,
+      { ...edward, rec_id: 'edward-yrok', suburb: 'yrok' },
+      { ...edward, rec_id: 'edward-dob', date_of_birth: '20180301' },
+    ];
+    const pairs = dedupe([...withDuplicates(BASE), ...records]);
+    expect(pairs.has('edward|edward-yrok')).toBe(true);
+    expect([...pairs].filter((p) => p.includes('teddy'))).toEqual([]);
+  });
+
+  it('keeps a twin’s record whose name was lost off the other twin, whose number is one along', () => {
+    const ruzaza = {
+      ...TWIN_JACK,
+      rec_id: 'ruzaza',
+      given_name: 'ruzaza',
+      surname: 'holtigecar',
+      soc_sec_id: '1002856',
+    };
+    const yawi = { ...ruzaza, rec_id: 'yawi', given_name: 'yawi', soc_sec_id: '1002857' };
+    const records = [
+      ruzaza,
+      { ...ruzaza, rec_id: 'ruzaza-swapped', given_name: 'holtigecar', surname: 'ruzaza' },
+      { ...ruzaza, rec_id: 'ruzaza-swapped-2', given_name: 'holtigecar', surname: 'ruzaza', suburb: 'yrok' },
+      yawi,
+      { ...yawi, rec_id: 'yawi-2', street_number: '188' },
+      // Forename and surname swapped, then the surname lost: only the family name is left.
+      { ...yawi, rec_id: 'yawi-lost', given_name: 'holtigecar', surname: '', postcode: 'LS1 5Z' },
+    ];
+    const pairs = dedupe([...withDuplicates(BASE), ...records]);
+    expect(pairs.has('ruzaza|ruzaza-swapped')).toBe(true);
+    expect([...pairs].filter((p) => p.includes('ruzaza') && p.includes('yawi'))).toEqual([]);
+  });
+
   it('never links two different valid NHS numbers, even when everything else agrees', () => {
     const a = { ...TWIN_JACK, rec_id: 'nhs1', nhs_number: nhsNumber(1) };
     const b = { ...a, rec_id: 'nhs2', nhs_number: nhsNumber(50) };

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { comparisonsFor } from './comparisons.ts';
+import { FILE_TWINS } from './decide.ts';
 import { CsvSourceError, readCsvSource } from './csv-source.ts';
 import { DEFAULT_LINKAGE, runLinkage } from './linkage.ts';
 import type { LinkageMode, LinkageStats } from './linkage.ts';
@@ -69,6 +70,7 @@ export function offlineLinkage(input: OfflineInput): OfflineResult {
   const result = runLinkage(comparisons, left.records, right?.records ?? null, {
     linkProbability,
     explainVetoesByGroup: true,
+    twins: FILE_TWINS,
     ...(input.onStage ? { onStage: input.onStage } : {}),
   });
   const rightIds = (right ?? left).ids;
