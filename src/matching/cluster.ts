@@ -91,6 +91,16 @@ export function clusterRecords(
     }
   }
   /**
+   * A veto between x and y that the group they would join does not explain. The group is built only
+   * when a veto needs it: most pairs carry none.
+   */
+  const vetoStands = (
+    judgement: PairJudgement,
+    x: number,
+    y: number,
+    group: () => readonly number[],
+  ): boolean => judgement.vetoed && options.vetoExplained?.(x, y, group()) !== true;
+  /**
    * Are the two groups two different children (or perhaps two, when `perhaps`), were they to be
    * one group with `beside`?
    */
@@ -103,13 +113,12 @@ export function clusterRecords(
     // Too large to check is treated as a conflict: the merge waits for a person to look.
     if (one.length * other.length > options.maxCheckedPairs) return true;
     let merged: number[] | null = null;
+    const group = (): number[] => (merged ??= [...one, ...other, ...beside]);
     for (const x of one) {
       for (const y of other) {
         const judgement = options.judge(x, y);
         if (perhaps && judgement.perhapsTwo === true) return true;
-        if (!judgement.vetoed) continue;
-        merged ??= [...one, ...other, ...beside];
-        if (options.vetoExplained?.(x, y, merged) !== true) return true;
+        if (vetoStands(judgement, x, y, group)) return true;
       }
     }
     return false;
@@ -122,12 +131,8 @@ export function clusterRecords(
   const neverTogether = (one: readonly number[], other: readonly number[]): boolean => {
     if (one.length * other.length > options.maxCheckedPairs) return false;
     let merged: number[] | null = null;
-    const vetoed = one.filter((x) =>
-      other.some((y) => {
-        if (!options.judge(x, y).vetoed) return false;
-        return options.vetoExplained?.(x, y, (merged ??= [...one, ...other])) !== true;
-      }),
-    );
+    const group = (): number[] => (merged ??= [...one, ...other]);
+    const vetoed = one.filter((x) => other.some((y) => vetoStands(options.judge(x, y), x, y, group)));
     return vetoed.length * 2 > one.length;
   };
   const nameless = options.nameless;
@@ -179,12 +184,14 @@ export function clusterRecords(
     }
     let verdict: 'ok' | 'veto' | 'weight' = 'ok';
     let merged: number[] | null = null;
+    const group = (): number[] => (merged ??= [...left, ...right]);
     check: for (const x of left) {
       for (const y of right) {
         const judgement = x === edge.a && y === edge.b ? null : options.judge(x, y);
         if (judgement === null) continue;
         if (judgement.vetoed) {
-          if (options.vetoExplained?.(x, y, (merged ??= [...left, ...right])) === true) continue;
+          // An explained veto says nothing of the weight either: the judge gave it none.
+          if (!vetoStands(judgement, x, y, group)) continue;
           verdict = 'veto';
           break check;
         }
