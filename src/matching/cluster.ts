@@ -49,6 +49,11 @@ export interface ClusterOptions {
    * (each fits the rest by a different detail). Without it every veto refuses the merge.
    */
   vetoExplained?: (x: number, y: number, merged: readonly number[]) => boolean;
+  /**
+   * The two groups, taken whole, are two people whatever their pairs say (each confirms its own
+   * identifier). Without it only pairs decide.
+   */
+  groupsApart?: (one: readonly number[], other: readonly number[]) => boolean;
 }
 
 export interface ClusterResult {
@@ -112,6 +117,7 @@ export function clusterRecords(
   ): boolean => {
     // Too large to check is treated as a conflict: the merge waits for a person to look.
     if (one.length * other.length > options.maxCheckedPairs) return true;
+    if (options.groupsApart?.(one, other) === true) return true;
     let merged: number[] | null = null;
     const group = (): number[] => (merged ??= [...one, ...other, ...beside]);
     for (const x of one) {
@@ -167,6 +173,28 @@ export function clusterRecords(
       rivals.slice(i + 1).some((other) => twoChildren(one, other, perhaps, [...group, ...target])),
     );
   };
+  /** Every pair across the two groups but the edge's own: a veto standing, or too little weight. */
+  const pairsVerdict = (
+    left: readonly number[],
+    right: readonly number[],
+    edge: ClusterEdge,
+  ): 'ok' | 'veto' | 'weight' => {
+    let merged: number[] | null = null;
+    const group = (): number[] => (merged ??= [...left, ...right]);
+    for (const x of left) {
+      for (const y of right) {
+        if (x === edge.a && y === edge.b) continue;
+        const judgement = options.judge(x, y);
+        // An explained veto says nothing of the weight either: the judge gave it none.
+        if (judgement.vetoed) {
+          if (vetoStands(judgement, x, y, group)) return 'veto';
+          continue;
+        }
+        if (judgement.weight < options.minCrossWeight) return 'weight';
+      }
+    }
+    return 'ok';
+  };
   let merges = 0;
   let refusedAsAmbiguous = 0;
   let refusedByVeto = 0;
@@ -182,25 +210,7 @@ export function clusterRecords(
       refusedBySize++;
       continue;
     }
-    let verdict: 'ok' | 'veto' | 'weight' = 'ok';
-    let merged: number[] | null = null;
-    const group = (): number[] => (merged ??= [...left, ...right]);
-    check: for (const x of left) {
-      for (const y of right) {
-        const judgement = x === edge.a && y === edge.b ? null : options.judge(x, y);
-        if (judgement === null) continue;
-        if (judgement.vetoed) {
-          // An explained veto says nothing of the weight either: the judge gave it none.
-          if (!vetoStands(judgement, x, y, group)) continue;
-          verdict = 'veto';
-          break check;
-        }
-        if (judgement.weight < options.minCrossWeight) {
-          verdict = 'weight';
-          break check;
-        }
-      }
-    }
+    const verdict = options.groupsApart?.(left, right) === true ? 'veto' : pairsVerdict(left, right, edge);
     if (verdict === 'veto') {
       refusedByVeto++;
       continue;

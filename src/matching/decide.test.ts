@@ -227,6 +227,34 @@ describe('twins', () => {
     }
   });
 
+  it('keeps the twins rule when the surname or the date of birth is missing from both records', () => {
+    const noSurname = { ...JACK, surname: '' };
+    expect(vetoFor(person(noSurname), person({ ...noSurname, forename: 'Oliver' }), null)?.rule).toBe(
+      'twins',
+    );
+    const noBirthday = { ...JACK, dateOfBirth: '' };
+    expect(vetoFor(person(noBirthday), person({ ...noBirthday, forename: 'Oliver' }), null)?.rule).toBe(
+      'twins',
+    );
+    // Missing from one record only, it is not "the same": the score and the other rules decide.
+    expect(looksLikeTwins(person(JACK), person({ ...noBirthday, forename: 'Oliver' }), null)).toBe(false);
+  });
+
+  it('reads a record with no forename and a number that disagrees as the other twin', () => {
+    const jack = { ...JACK, otherIdentifier: '1002856' };
+    const nameless = { ...jack, forename: '' };
+    expect(vetoFor(person(jack), person({ ...nameless, otherIdentifier: '1002857' }), null)?.rule).toBe(
+      'twins',
+    );
+    expect(vetoFor(person(jack), person({ ...nameless, otherIdentifier: '7364009' }), null)?.rule).toBe(
+      'twins',
+    );
+    // The same number, a slip of it, or no number: nothing says two children.
+    expect(vetoFor(person(jack), person(nameless), null)).toBeNull();
+    expect(vetoFor(person(jack), person({ ...nameless, otherIdentifier: '1012856' }), null)).toBeNull();
+    expect(vetoFor(person(JACK), person({ ...JACK, forename: '' }), null)).toBeNull();
+  });
+
   it('is not fooled by a forename and surname swapped', () => {
     expect(looksLikeTwins(person(JACK), person({ ...JACK, forename: 'Smith', surname: 'Jack' }), null)).toBe(
       false,

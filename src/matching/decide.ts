@@ -69,6 +69,19 @@ function surnamesAgree(a: MatchRecord, b: MatchRecord): boolean {
 }
 
 /**
+ * The twins rule's "same surname" and "same date of birth": the same, or missing from both records.
+ * A record that lost its family name or birthday still belongs to a household that may hold twins,
+ * each under its own forename; a missing value on both sides must not let the pair escape the rule.
+ */
+function surnamesAgreeOrBothMissing(a: MatchRecord, b: MatchRecord): boolean {
+  return surnamesAgree(a, b) || (a.surname.compact === '' && b.surname.compact === '');
+}
+
+function datesOfBirthAgreeOrBothMissing(a: MatchRecord, b: MatchRecord): boolean {
+  return datesOfBirthAgree(a, b) || (a.dobKey === '' && b.dobKey === '');
+}
+
+/**
  * The same date of birth, or the same with day and month swapped: twins share a birthday, and one
  * twin's row written the American way must not turn the pair into one child (Eva and Ava, 1 March
  * and 3 January).
@@ -144,7 +157,8 @@ export function looksLikeTwins(
   frequencies: TermFrequencies | null,
   policy: TwinsPolicy = INDEX_TWINS,
 ): boolean {
-  if (!surnamesAgree(a, b) || !datesOfBirthAgree(a, b) || !addressesAgree(a, b)) return false;
+  if (!surnamesAgreeOrBothMissing(a, b) || !datesOfBirthAgreeOrBothMissing(a, b)) return false;
+  if (!addressesAgree(a, b)) return false;
   return twinForenames(a, b, frequencies, policy);
 }
 
@@ -160,8 +174,8 @@ export function mayBeTwins(
   frequencies: TermFrequencies | null,
   policy: TwinsPolicy = INDEX_TWINS,
 ): boolean {
-  if (!datesOfBirthClose(a, b)) return false;
-  if (!surnamesAgree(a, b) && !surnamesMistyped(a, b)) return false;
+  if (!datesOfBirthClose(a, b) && !datesOfBirthAgreeOrBothMissing(a, b)) return false;
+  if (!surnamesAgreeOrBothMissing(a, b) && !surnamesMistyped(a, b)) return false;
   if (!addressesAgree(a, b) && !samePostcode(a, b)) return false;
   return twinForenames(a, b, frequencies, policy);
 }
@@ -188,6 +202,9 @@ function twinForenames(
   const x = a.forename1;
   const y = b.forename1;
   if (forenamesClearlyDiffer(x, y)) return true;
+  // With no forename on one side only the number tells a twin from the same child: two numbers
+  // that are not one mistyped are two children.
+  if ((x === '') !== (y === '')) return identifiersConflict(a, b);
   if (x === '' || y === '' || x === y) return false;
   // Twins are often named alike (Amelia and Amelie): two spellings that are each a name in their
   // own right are two names, not one name and its typo.

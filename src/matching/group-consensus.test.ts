@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { vetoFor } from './decide.ts';
-import { groupConsensus, groupExplainsVeto } from './group-consensus.ts';
+import {
+  corroboratedIdentifier,
+  groupConsensus,
+  groupExplainsVeto,
+  identifiersConfirmTwo,
+} from './group-consensus.ts';
 import { countTermFrequencies } from './estimate.ts';
 import { prepareRecord } from './record.ts';
 import type { RawPerson } from './record.ts';
@@ -137,5 +142,49 @@ describe('groupExplainsVeto', () => {
     const consensus = groupConsensus([record(), record(), zac, flyn]);
     expect(groupExplainsVeto('strong-identifier-conflict', zac, flyn, consensus, null)).toBe(false);
     expect(groupExplainsVeto('post-adoption', zac, flyn, consensus, null)).toBe(false);
+  });
+});
+
+describe('the group’s number', () => {
+  it('counts a slip of the number with it, so one slip does not leave the group without one', () => {
+    const group = [record(), record({ otherIdentifier: '2624636' }), record({ otherIdentifier: '7364009' })];
+    expect(groupConsensus(group).identifier).toBe('2624663');
+    // A record with no forename and the group's number, beside one with the name and a replaced
+    // number: each is the person by one detail.
+    const nameless = record({ forename: '' });
+    const renumbered = record({ otherIdentifier: '7364009' });
+    const consensus = groupConsensus([
+      record(),
+      record({ otherIdentifier: '2624636' }),
+      nameless,
+      renumbered,
+    ]);
+    expect(vetoFor(nameless, renumbered, null)?.rule).toBe('twins');
+    expect(groupExplainsVeto('twins', nameless, renumbered, consensus, null)).toBe(true);
+  });
+
+  it('confirms a number only when two or more of the group’s records carry it', () => {
+    expect(
+      corroboratedIdentifier([record(), record({ surname: 'Cres' }), record({ otherIdentifier: '7364009' })]),
+    ).toBe('2624663');
+    expect(corroboratedIdentifier([record()])).toBe('');
+    expect(corroboratedIdentifier([record(), record({ otherIdentifier: '7364009' })])).toBe('');
+  });
+
+  it('keeps apart two groups that each confirm a number of their own', () => {
+    const flynn = [record(), record({ surname: 'Cres' })];
+    const nameless = [
+      record({ forename: '', otherIdentifier: '2624664' }),
+      record({ forename: '', otherIdentifier: '2624664' }),
+    ];
+    expect(identifiersConfirmTwo(flynn, nameless)).toBe(true);
+    // A slip of one number, or a group with one record, is not two people by this test.
+    expect(
+      identifiersConfirmTwo(flynn, [
+        record({ otherIdentifier: '2624636' }),
+        record({ otherIdentifier: '2624636' }),
+      ]),
+    ).toBe(false);
+    expect(identifiersConfirmTwo(flynn, [record({ otherIdentifier: '7364009' })])).toBe(false);
   });
 });

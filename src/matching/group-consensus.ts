@@ -33,13 +33,48 @@ function majority(values: readonly string[]): string {
   return '';
 }
 
+/**
+ * The number more than half the numbered records carry, a typo allowed: one slip in a third record
+ * (2860568 beside 2860658 twice) does not leave the group without a number.
+ */
+function majorityNumber(values: readonly string[]): string {
+  const present = values.filter((v) => v !== '');
+  for (const value of new Set(present)) {
+    const carriers = present.filter((v) => sameOtherIdentifier(v, value)).length;
+    if (carriers * 2 > present.length) return value;
+  }
+  return '';
+}
+
 export function groupConsensus(records: readonly MatchRecord[]): GroupConsensus {
   return {
     forename: majority(records.map((r) => r.forename1)),
     forenames: new Set(records.map((r) => r.forename1).filter((name) => name !== '')),
-    identifier: majority(records.map((r) => r.otherIdentifier)),
+    identifier: majorityNumber(records.map((r) => r.otherIdentifier)),
     dateOfBirth: majority(records.map((r) => r.dobKey)),
   };
+}
+
+/**
+ * The identifier more than half a group's numbered records carry, when at least two carry it: a
+ * number the group's own records confirm. A duplicate's replaced number is a one-off; a person's
+ * number recurs in that person's records.
+ */
+export function corroboratedIdentifier(records: readonly MatchRecord[]): string {
+  const identifier = majority(records.map((r) => r.otherIdentifier));
+  if (identifier === '') return '';
+  const carriers = records.filter((r) => r.otherIdentifier === identifier).length;
+  return carriers >= 2 ? identifier : '';
+}
+
+/**
+ * Each group confirms its own number and the two are not one number mistyped: two people, however
+ * alike the rest (a twin whose forename is missing from every record, beside the other twin).
+ */
+export function identifiersConfirmTwo(one: readonly MatchRecord[], other: readonly MatchRecord[]): boolean {
+  const x = corroboratedIdentifier(one);
+  const y = corroboratedIdentifier(other);
+  return x !== '' && y !== '' && !sameOtherIdentifier(x, y);
 }
 
 function carriesName(record: MatchRecord, consensus: GroupConsensus): boolean {

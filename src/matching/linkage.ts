@@ -1,7 +1,7 @@
 import { DEFAULT_BLOCKING, DEFAULT_BLOCKING_RULES, generateCandidates } from './blocking.ts';
 import type { BlockingOptions, BlockingRule, RuleStats } from './blocking.ts';
 import { clusterRecords } from './cluster.ts';
-import { groupConsensus, groupExplainsVeto } from './group-consensus.ts';
+import { groupConsensus, groupExplainsVeto, identifiersConfirmTwo } from './group-consensus.ts';
 import type { ClusterEdge, PairJudgement } from './cluster.ts';
 import type { ComparisonDefinition } from './comparisons.ts';
 import { INDEX_TWINS, decidePair, mayBeTwins, thresholdsFromProbabilities, vetoFor } from './decide.ts';
@@ -206,6 +206,7 @@ export function runLinkage(
     maxCheckedPairs: 100_000,
     ambiguityMargin: thresholds.linkWeight,
     nameless: (x) => isNameless[x] === true,
+    groupsApart: (one, other) => identifiersConfirmTwo(one.map(recordAt), other.map(recordAt)),
     ...(options.explainVetoesByGroup ? { vetoExplained } : {}),
   });
   const groups = new Map<number, number[]>();

@@ -276,6 +276,59 @@ describe('offline dedupe', () => {
     expect([...pairs].filter((p) => p.includes('ruzaza') && p.includes('yawi'))).toEqual([]);
   });
 
+  it('keeps apart a twin whose forename is missing from every record and the other twin', () => {
+    const alyssa = {
+      ...TWIN_JACK,
+      rec_id: 'alyssa',
+      given_name: 'alyssa',
+      surname: 'de paoli',
+      soc_sec_id: '1222712',
+    };
+    const lone = { ...alyssa, surname: 'paterson', street_number: '9', date_of_birth: '20170704' };
+    // More records without a forename than with it: the group the two would make would hold the
+    // nameless twin's number as its own, and read the other twin's number as a slip.
+    const nameless = { ...alyssa, rec_id: 'nameless', given_name: '', soc_sec_id: '1420240' };
+    const records = [
+      alyssa,
+      { ...alyssa, rec_id: 'alyssa-2', suburb: 'yrok' },
+      { ...alyssa, rec_id: 'alyssa-3', address_1: 'acacia raod' },
+      nameless,
+      { ...nameless, rec_id: 'nameless-2', suburb: 'yrok' },
+      { ...nameless, rec_id: 'nameless-3', street_number: '' },
+      { ...nameless, rec_id: 'nameless-4', address_1: 'acacia rd' },
+      // A single record with no forename and the number one along from the twin's.
+      { ...lone, rec_id: 'lone-twin', given_name: 'tiana', soc_sec_id: '1002856' },
+      { ...lone, rec_id: 'lone', given_name: '', soc_sec_id: '1002857' },
+    ];
+    const pairs = dedupe([...withDuplicates(BASE), ...records]);
+    expect(pairs.has('alyssa|alyssa-2')).toBe(true);
+    expect(pairs.has('nameless|nameless-2')).toBe(true);
+    const across = [...pairs].filter((p) => p.includes('alyssa') && p.includes('nameless'));
+    expect(across).toEqual([]);
+    expect(pairs.has('lone|lone-twin')).toBe(false);
+  });
+
+  it('keeps the twins rule when the household’s surname or birthday is missing from every record', () => {
+    const benjamin = {
+      ...TWIN_JACK,
+      rec_id: 'benjamin',
+      given_name: 'benjamin',
+      surname: '',
+      soc_sec_id: '',
+    };
+    const eliza = { ...TWIN_JACK, rec_id: 'eliza', given_name: 'eliza', surname: 'haack', date_of_birth: '' };
+    const records = [
+      benjamin,
+      { ...benjamin, rec_id: 'trinity', given_name: 'trinity' },
+      { ...benjamin, rec_id: 'trinity-2', given_name: 'trinity', suburb: 'yrok' },
+      eliza,
+      { ...eliza, rec_id: 'silas', given_name: 'silas' },
+      { ...eliza, rec_id: 'silas-2', given_name: 'silas', address_1: 'acacia raod' },
+    ];
+    const pairs = dedupe([...withDuplicates(BASE), ...records]);
+    expect([...pairs].filter((p) => p.includes('benjamin') || p.includes('eliza'))).toEqual([]);
+  });
+
   it('never links two different valid NHS numbers, even when everything else agrees', () => {
     const a = { ...TWIN_JACK, rec_id: 'nhs1', nhs_number: nhsNumber(1) };
     const b = { ...a, rec_id: 'nhs2', nhs_number: nhsNumber(50) };
