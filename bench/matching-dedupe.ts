@@ -8,12 +8,12 @@
  *
  * --english writes the English-looking variant: no space after commas, UK postcodes.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { duplicate, generator, person, toCsv, twin, vocabulary } from './matching-data.ts';
 import type { Row } from './matching-data.ts';
+import { scoreDedupeWithTwins } from './score-with-twins.ts';
 import { item } from '../src/matching/arrays.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,12 +62,4 @@ fs.writeFileSync(file, toCsv(rows, !english));
 fs.writeFileSync(twinsFile, `${twins.join('\n')}\n`);
 console.log(`${rows.length} records, ${twins.length} twin pairs: ${file}`);
 
-for (const blank of [false, true]) {
-  const env = {
-    ...process.env,
-    TWINS: twinsFile,
-    ...(blank ? { BLANK: 'soc_sec_id', MIN_P: '0.99', MIN_R: '0.95' } : {}),
-  };
-  const run = spawnSync('python3', [evaluator, 'dedupe', file], { cwd: root, env, encoding: 'utf8' });
-  process.stdout.write(run.stdout + run.stderr);
-}
+scoreDedupeWithTwins(evaluator, root, file, twinsFile);

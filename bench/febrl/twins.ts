@@ -11,13 +11,13 @@
  * forenames and another identifier (the next number, or a random one), and 0-3 duplicates of its
  * own with one to three FEBRL-style modifications.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { FEBRL_HEADER, duplicate, generator, vocabulary } from '../matching-data.ts';
 import type { Row } from '../matching-data.ts';
+import { scoreDedupeWithTwins } from '../score-with-twins.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const [source, seedArg, numbering = 'next'] = process.argv.slice(2);
@@ -67,12 +67,4 @@ fs.writeFileSync(file, `${[FEBRL_HEADER.join(', '), ...lines].join('\n')}\n`);
 fs.writeFileSync(twinsFile, `${twins.join('\n')}\n`);
 console.log(`${rows.length + added.length} records, ${twins.length} twin pairs: ${file}`);
 
-for (const blank of [false, true]) {
-  const env = {
-    ...process.env,
-    TWINS: twinsFile,
-    ...(blank ? { BLANK: 'soc_sec_id', MIN_P: '0.99', MIN_R: '0.95' } : {}),
-  };
-  const run = spawnSync('python3', [evaluator, 'dedupe', file], { cwd: root, env, encoding: 'utf8' });
-  process.stdout.write(run.stdout + run.stderr);
-}
+scoreDedupeWithTwins(evaluator, root, file, twinsFile);
