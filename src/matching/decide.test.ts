@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeUpn } from '../children/identifiers/upn.ts';
 import {
   FILE_TWINS,
+  INDEX_TWINS,
   bornApart,
   decidePair,
   deterministicMatch,
@@ -10,11 +11,12 @@ import {
   mayBeTwins,
   namesUnrelated,
   sameOtherIdentifier,
+  shareTheirForename,
   thresholdsFromProbabilities,
   vetoFor,
 } from './decide.ts';
 import { prepareRecord } from './record.ts';
-import type { RawPerson } from './record.ts';
+import type { MatchRecord, RawPerson } from './record.ts';
 
 const person = (raw: RawPerson) => prepareRecord(raw, 'YYYY-MM-DD');
 const JACK: RawPerson = {
@@ -225,6 +227,44 @@ describe('twins', () => {
         'link',
       );
     }
+  });
+
+  it('reads a retyped record alone under another forename as that name replaced, in a file only', () => {
+    const jack = person(JACK);
+    const oliver = person({ ...JACK, forename: 'Oliver' });
+    const retyped = person({ ...JACK, forename: 'Oliver', town: 'Lededs' });
+    const olivia = person({ ...JACK, forename: 'Olivia', address: '12 Hihg Street' });
+    const lone = (...records: MatchRecord[]) => ({
+      ...FILE_TWINS,
+      loneName: (r: MatchRecord) => records.includes(r),
+    });
+    // Another detail written differently and no other record under that name: one person.
+    expect(vetoFor(jack, retyped, null, lone(retyped))).toBeNull();
+    expect(vetoFor(jack, olivia, null, lone(jack))).toBeNull();
+    // Copied character for character but the forename: a twin, alone or not.
+    expect(vetoFor(jack, oliver, null, lone(oliver))?.rule).toBe('twins');
+    // Both names have company: a twin's own records, however typed.
+    expect(vetoFor(jack, retyped, null, lone())?.rule).toBe('twins');
+    // Numbers that are not one mistyped, two sexes, or the index: the twins rule stands.
+    const numbered = person({ ...JACK, forename: 'Oliver', town: 'Lededs', otherIdentifier: '1000400' });
+    const numberedJack = person({ ...JACK, otherIdentifier: '5550101' });
+    expect(vetoFor(numberedJack, numbered, null, lone(numbered))?.rule).toBe('twins');
+    // A nickname keeps its name company: twins called Teddy and Edward are never alone under theirs.
+    const edward = person({ ...JACK, forename: 'Edward', town: 'Lededs' });
+    expect(shareTheirForename(person({ ...JACK, forename: 'Teddy' }), edward)).toBe(true);
+    const boy = person({ ...JACK, gender: 'M' });
+    const girl = person({ ...JACK, forename: 'Olivia', gender: 'F', town: 'Lededs' });
+    expect(vetoFor(boy, girl, null, lone(boy, girl))?.rule).toBe('twins');
+    // A slip that only the file's own names tell from a name (Sarah, Ssaarh) is read the same way.
+    const ssaarh = person({ ...JACK, forename: 'Ssaarh', town: 'Lededs' });
+    expect(vetoFor(person({ ...JACK, forename: 'Sarah' }), ssaarh, null, lone(ssaarh))).toBeNull();
+    expect(vetoFor(jack, retyped, null, { ...INDEX_TWINS, loneName: () => true })?.rule).toBe('twins');
+  });
+
+  it('reads a forename with a space or hyphen moved as one name (Alexa-Rose, Alex-Arose)', () => {
+    const first = person({ ...JACK, forename: 'Alexa-Rose' });
+    const second = person({ ...JACK, forename: 'Alex-Arose', town: 'Lededs' });
+    expect(vetoFor(first, second, null, FILE_TWINS)).toBeNull();
   });
 
   it('keeps the twins rule when the surname or the date of birth is missing from both records', () => {

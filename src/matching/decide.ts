@@ -139,10 +139,24 @@ export interface TwinsPolicy {
    * write a child's nickname, and a claim or a second identifier tells twins apart there.
    */
   relatedNamesAreTwoChildren: boolean;
+  /**
+   * A file's record alone under a clearly different forename, whose other details were typed again
+   * rather than copied, is the same person with the forename replaced, not a twin (see
+   * forenameReplacedInRetypedRecord). The index never reads it so: each of its children was recorded on its own.
+   */
+  retypedLoneNameIsOnePerson: boolean;
+  /**
+   * Set by the linkage run: no other record scoring near the record carries its forename in any
+   * spelling. Without it every record is taken to share its name with another.
+   */
+  loneName?: (record: MatchRecord) => boolean;
 }
 
-export const INDEX_TWINS: TwinsPolicy = { relatedNamesAreTwoChildren: false };
-export const FILE_TWINS: TwinsPolicy = { relatedNamesAreTwoChildren: true };
+export const INDEX_TWINS: TwinsPolicy = {
+  relatedNamesAreTwoChildren: false,
+  retypedLoneNameIsOnePerson: false,
+};
+export const FILE_TWINS: TwinsPolicy = { relatedNamesAreTwoChildren: true, retypedLoneNameIsOnePerson: true };
 
 /**
  * Twins: the same surname, date of birth and home but clearly different forenames. Every other
@@ -201,19 +215,53 @@ function twinForenames(
   if (namesSwapped(a, b)) return false;
   const x = a.forename1;
   const y = b.forename1;
-  if (forenamesClearlyDiffer(x, y)) return true;
+  // The same letters with a space or hyphen moved (Alexa-Rose written Alex-Arose) are one name.
+  if (a.forename.compact === b.forename.compact) return false;
   // With no forename on one side only the number tells a twin from the same child: two numbers
   // that are not one mistyped are two children.
   if ((x === '') !== (y === '')) return identifiersConflict(a, b);
   if (x === '' || y === '' || x === y) return false;
-  // Twins are often named alike (Amelia and Amelie): two spellings that are each a name in their
-  // own right are two names, not one name and its typo.
-  if (!areVariantsOfOneName(x, y) && distinctEstablishedNames(x, y, frequencies)) return true;
-  if (policy.relatedNamesAreTwoChildren && relatedNotMistyped(a, b, frequencies)) return true;
+  if (namesOfTwoChildren(a, b, frequencies, policy)) return !forenameReplacedInRetypedRecord(a, b, policy);
   // Related names (Harry and Harrison, Teddy and Edward) may be one child under a nickname,
   // or twins: an identifier that disagrees, or a different sex, says which.
   if (!isTypo(x, y) && identifiersConflict(a, b)) return true;
   return a.gender !== '' && b.gender !== '' && a.gender !== b.gender && !areForenameVariants(x, y);
+}
+
+/**
+ * The forenames alone say two children: clearly different names; two names each given in its own
+ * right (twins are often named alike: Amelia and Amelie), not one name and its typo; or, in a file,
+ * related names that are not one name mistyped (Harry and Henry).
+ */
+function namesOfTwoChildren(
+  a: MatchRecord,
+  b: MatchRecord,
+  frequencies: TermFrequencies | null,
+  policy: TwinsPolicy,
+): boolean {
+  const x = a.forename1;
+  const y = b.forename1;
+  if (forenamesClearlyDiffer(x, y)) return true;
+  if (!areVariantsOfOneName(x, y) && distinctEstablishedNames(x, y, frequencies)) return true;
+  return policy.relatedNamesAreTwoChildren && relatedNotMistyped(a, b, frequencies);
+}
+
+/**
+ * A forename replaced in one record, not a twin. A file's twin is recorded from the household's
+ * details under another name: surname, birthday and address as the other twin's record writes
+ * them, character for character. A record whose forename no record near it shares, and which also
+ * writes some other detail differently (a typo, a value left out, two lines swapped), was typed
+ * again: the person's own record with its forename replaced. A record that is an exact copy but
+ * for the forename stays a twin, and so does one whose name another record shares (the twin's
+ * own records). Two numbers that are not one mistyped, or two sexes, still say two children.
+ */
+function forenameReplacedInRetypedRecord(a: MatchRecord, b: MatchRecord, policy: TwinsPolicy): boolean {
+  const lone = policy.loneName;
+  if (!policy.retypedLoneNameIsOnePerson || lone === undefined) return false;
+  if (identifiersConflict(a, b)) return false;
+  if (a.gender !== '' && b.gender !== '' && a.gender !== b.gender) return false;
+  if (!lone(a) && !lone(b)) return false;
+  return a.detailsAsWritten !== b.detailsAsWritten;
 }
 
 /**
@@ -278,6 +326,11 @@ export function onlyForenameAndBirthShared(a: MatchRecord, b: MatchRecord): bool
  */
 export function writtenForOneName(x: string, y: string): boolean {
   return isTypo(x, y) || spellingKey(x) === spellingKey(y) || areForenameVariants(x, y);
+}
+
+/** Both records carry a forename and it is one name, however written. */
+export function shareTheirForename(a: MatchRecord, b: MatchRecord): boolean {
+  return a.forename1 !== '' && b.forename1 !== '' && writtenForOneName(a.forename1, b.forename1);
 }
 
 /** One name mistyped as the other: one edit, or two in a name of six letters or more. */

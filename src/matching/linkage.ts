@@ -4,7 +4,14 @@ import { clusterRecords } from './cluster.ts';
 import { groupConsensus, groupExplainsVeto, identifiersConfirmTwo } from './group-consensus.ts';
 import type { ClusterEdge, PairJudgement } from './cluster.ts';
 import type { ComparisonDefinition } from './comparisons.ts';
-import { INDEX_TWINS, decidePair, mayBeTwins, thresholdsFromProbabilities, vetoFor } from './decide.ts';
+import {
+  INDEX_TWINS,
+  decidePair,
+  mayBeTwins,
+  shareTheirForename,
+  thresholdsFromProbabilities,
+  vetoFor,
+} from './decide.ts';
 import type { Thresholds, TwinsPolicy } from './decide.ts';
 import {
   DEFAULT_EM,
@@ -162,6 +169,21 @@ export function runLinkage(
   const offset = right === null ? 0 : left.length;
   const recordAt = (i: number): MatchRecord =>
     i < left.length ? item(left, i) : item(rightSide, i - offset);
+  const weights = new Float64Array(candidates.count);
+  const namedAlike = new Set<MatchRecord>();
+  for (let p = 0; p < candidates.count; p++) {
+    const a = item(left, candidates.left[p] ?? -1);
+    const b = item(rightSide, candidates.right[p] ?? -1);
+    const weight = weightOfLevels(compiled, vectors, a, p * k);
+    weights[p] = weight;
+    if (weight >= thresholds.reviewWeight && shareTheirForename(a, b)) {
+      namedAlike.add(a);
+      namedAlike.add(b);
+    }
+  }
+  const twins: TwinsPolicy = options.twins.retypedLoneNameIsOnePerson
+    ? { ...options.twins, loneName: (record) => !namedAlike.has(record) }
+    : options.twins;
   const edges: ClusterEdge[] = [];
   const vetoedPairs: Record<string, number> = {};
   let reviewPairs = 0;
@@ -170,9 +192,9 @@ export function runLinkage(
     const j = candidates.right[p] ?? -1;
     const a = item(left, i);
     const b = item(rightSide, j);
-    const weight = weightOfLevels(compiled, vectors, a, p * k);
+    const weight = weights[p] ?? -Infinity;
     if (weight < thresholds.reviewWeight) continue;
-    const decision = decidePair(a, b, weight, thresholds, compiled.model.termFrequencies, options.twins);
+    const decision = decidePair(a, b, weight, thresholds, compiled.model.termFrequencies, twins);
     if (decision.veto) vetoedPairs[decision.veto.rule] = (vetoedPairs[decision.veto.rule] ?? 0) + 1;
     if (decision.decision === 'review') reviewPairs++;
     if (decision.decision !== 'link') continue;
@@ -184,17 +206,17 @@ export function runLinkage(
   const judge = (x: number, y: number): PairJudgement => {
     const a = recordAt(x);
     const b = recordAt(y);
-    if (vetoFor(a, b, frequencies, options.twins)) return { weight: -Infinity, vetoed: true };
+    if (vetoFor(a, b, frequencies, twins)) return { weight: -Infinity, vetoed: true };
     return {
       weight: pairWeight(compiled, a, b) - compiled.priorWeight,
       vetoed: false,
-      perhapsTwo: mayBeTwins(a, b, frequencies, options.twins),
+      perhapsTwo: mayBeTwins(a, b, frequencies, twins),
     };
   };
   const vetoExplained = (x: number, y: number, merged: readonly number[]): boolean => {
     const a = recordAt(x);
     const b = recordAt(y);
-    const veto = vetoFor(a, b, frequencies, options.twins);
+    const veto = vetoFor(a, b, frequencies, twins);
     return (
       veto !== null && groupExplainsVeto(veto.rule, a, b, groupConsensus(merged.map(recordAt)), frequencies)
     );

@@ -329,6 +329,36 @@ describe('offline dedupe', () => {
     expect([...pairs].filter((p) => p.includes('benjamin') || p.includes('eliza'))).toEqual([]);
   });
 
+  it('links a retyped record alone under a replaced forename, yet keeps a twin copied under another apart', () => {
+    const hunting = {
+      ...TWIN_JACK,
+      rec_id: 'tristan',
+      given_name: 'tristan',
+      surname: 'hunting',
+      address_2: 'elamon cottage',
+      soc_sec_id: '',
+    };
+    const kahu = { ...TWIN_JACK, rec_id: 'kahu', given_name: 'kahu', surname: 'tane', soc_sec_id: '' };
+    const records = [
+      hunting,
+      { ...hunting, rec_id: 'tristan-2', suburb: 'yrok' },
+      { ...hunting, rec_id: 'georgia', given_name: 'georgia', address_2: 'elamon c ottage' },
+      kahu,
+      { ...kahu, rec_id: 'kahu-2', address_1: `${kahu.address_1}x` },
+      { ...kahu, rec_id: 'mere', given_name: 'mere' },
+      { ...kahu, rec_id: 'mere-2', given_name: 'mere', suburb: 'yrok' },
+      { ...kahu, rec_id: 'aroha', given_name: 'aroha' },
+    ];
+    const pairs = dedupe([...withDuplicates(BASE), ...records]);
+    for (const pair of ['tristan|tristan-2', 'georgia|tristan', 'georgia|tristan-2', 'kahu|kahu-2']) {
+      expect(pairs.has(pair), pair).toBe(true);
+    }
+    expect(pairs.has('mere|mere-2')).toBe(true);
+    expect([...pairs].filter((p) => p.includes('kahu') && p.includes('mere'))).toEqual([]);
+    // A twin with no record of its own but the copy is alone under its name, and still a twin.
+    expect([...pairs].filter((p) => p.includes('aroha'))).toEqual([]);
+  });
+
   it('never links two different valid NHS numbers, even when everything else agrees', () => {
     const a = { ...TWIN_JACK, rec_id: 'nhs1', nhs_number: nhsNumber(1) };
     const b = { ...a, rec_id: 'nhs2', nhs_number: nhsNumber(50) };

@@ -60,6 +60,12 @@ export interface MatchRecord {
   nhsNumber: string;
   upn: string;
   otherIdentifier: string;
+  /**
+   * Every detail but the forename, sex and identifiers, as written (case and punctuation aside, before
+   * abbreviations are expanded or typos forgiven): tells a record copied from another from one
+   * that was typed again.
+   */
+  detailsAsWritten: string;
   postAdoption: boolean;
 }
 
@@ -131,6 +137,17 @@ export function prepareRecord(raw: RawPerson, dateFormat: string): MatchRecord {
     nhsNumber: nhs?.ok ? nhs.value : '',
     upn: upn?.ok ? upn.value : '',
     otherIdentifier: normaliseIdentifier(raw.otherIdentifier ?? ''),
+    detailsAsWritten: [
+      raw.surname,
+      raw.dateOfBirth,
+      raw.address,
+      raw.town,
+      raw.postcode,
+      raw.region,
+      raw.gender,
+    ]
+      .map((value) => normaliseText(value ?? ''))
+      .join('|'),
     postAdoption: raw.postAdoption ?? false,
   };
 }
