@@ -169,6 +169,8 @@ export function runLinkage(
   const offset = right === null ? 0 : left.length;
   const recordAt = (i: number): MatchRecord =>
     i < left.length ? item(left, i) : item(rightSide, i - offset);
+  // Every pair is scored before any is decided: whether a record is alone under its forename (see
+  // TwinsPolicy) must be known before the twins rule reads any pair of it.
   const weights = new Float64Array(candidates.count);
   const namedAlike = new Set<MatchRecord>();
   for (let p = 0; p < candidates.count; p++) {
