@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { prepareRecord } from './record.ts';
+import { prepareFileRecord } from './record.ts';
 import type { MatchRecord, RawPerson } from './record.ts';
 import { FIELD_NAMES, SourceDefinitionError, requiredColumns } from './source-definition.ts';
 import type { SourceDefinition } from './source-definition.ts';
@@ -70,7 +70,7 @@ export function readCsvSource(text: string, def: SourceDefinition, label: string
       raw.postAdoption = flag.values.includes((row[flagAt] ?? '').toLowerCase());
     }
     ids.push(row[idAt] ?? '');
-    records.push(prepareRecord(raw, def.dateFormat));
+    records.push(prepareFileRecord(raw, def.dateFormat));
   }
   return { ids, records };
 }

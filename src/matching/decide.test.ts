@@ -15,10 +15,11 @@ import {
   thresholdsFromProbabilities,
   vetoFor,
 } from './decide.ts';
-import { prepareRecord } from './record.ts';
+import { prepareFileRecord, prepareRecord } from './record.ts';
 import type { MatchRecord, RawPerson } from './record.ts';
 
-const person = (raw: RawPerson) => prepareRecord(raw, 'YYYY-MM-DD');
+// Read as a file's records: the file-only rules need their details as written.
+const person = (raw: RawPerson) => prepareFileRecord(raw, 'YYYY-MM-DD');
 const JACK: RawPerson = {
   forename: 'Jack',
   surname: 'Smith',
@@ -259,6 +260,9 @@ describe('twins', () => {
     const ssaarh = person({ ...JACK, forename: 'Ssaarh', town: 'Lededs' });
     expect(vetoFor(person({ ...JACK, forename: 'Sarah' }), ssaarh, null, lone(ssaarh))).toBeNull();
     expect(vetoFor(jack, retyped, null, { ...INDEX_TWINS, loneName: () => true })?.rule).toBe('twins');
+    // A record not read from a file keeps no details as written: it is taken for a copy.
+    const indexRecord = prepareRecord({ ...JACK, forename: 'Oliver', town: 'Lededs' }, 'YYYY-MM-DD');
+    expect(vetoFor(jack, indexRecord, null, lone(indexRecord))?.rule).toBe('twins');
   });
 
   it('reads a forename with a space or hyphen moved as one name (Alexa-Rose, Alex-Arose)', () => {

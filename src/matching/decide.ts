@@ -140,9 +140,10 @@ export interface TwinsPolicy {
    */
   relatedNamesAreTwoChildren: boolean;
   /**
-   * A file's record alone under a clearly different forename, whose other details were typed again
-   * rather than copied, is the same person with the forename replaced, not a twin (see
-   * forenameReplacedInRetypedRecord). The index never reads it so: each of its children was recorded on its own.
+   * A file's record alone under a forename that would say twins, whose other details were typed
+   * again rather than copied, is the same person with the forename replaced, not a twin (see
+   * forenameReplacedInRetypedRecord). The index never reads it so: each of its children was
+   * recorded on its own.
    */
   retypedLoneNameIsOnePerson: boolean;
   /**
@@ -261,6 +262,8 @@ function forenameReplacedInRetypedRecord(a: MatchRecord, b: MatchRecord, policy:
   if (identifiersConflict(a, b)) return false;
   if (a.gender !== '' && b.gender !== '' && a.gender !== b.gender) return false;
   if (!lone(a) && !lone(b)) return false;
+  // Details not kept (a record not read from a file) are taken for a copy: the twins rule stands.
+  if (a.detailsAsWritten === undefined || b.detailsAsWritten === undefined) return false;
   return a.detailsAsWritten !== b.detailsAsWritten;
 }
 

@@ -171,6 +171,7 @@ export function runLinkage(
     i < left.length ? item(left, i) : item(rightSide, i - offset);
   // Every pair is scored before any is decided: whether a record is alone under its forename (see
   // TwinsPolicy) must be known before the twins rule reads any pair of it.
+  const readsLoneNames = options.twins.retypedLoneNameIsOnePerson;
   const weights = new Float64Array(candidates.count);
   const namedAlike = new Set<MatchRecord>();
   for (let p = 0; p < candidates.count; p++) {
@@ -178,12 +179,12 @@ export function runLinkage(
     const b = item(rightSide, candidates.right[p] ?? -1);
     const weight = weightOfLevels(compiled, vectors, a, p * k);
     weights[p] = weight;
-    if (weight >= thresholds.reviewWeight && shareTheirForename(a, b)) {
+    if (readsLoneNames && weight >= thresholds.reviewWeight && shareTheirForename(a, b)) {
       namedAlike.add(a);
       namedAlike.add(b);
     }
   }
-  const twins: TwinsPolicy = options.twins.retypedLoneNameIsOnePerson
+  const twins: TwinsPolicy = readsLoneNames
     ? { ...options.twins, loneName: (record) => !namedAlike.has(record) }
     : options.twins;
   const edges: ClusterEdge[] = [];

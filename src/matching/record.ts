@@ -61,11 +61,12 @@ export interface MatchRecord {
   upn: string;
   otherIdentifier: string;
   /**
-   * Every detail but the forename, sex and identifiers, as written (case and punctuation aside, before
+   * Every detail but the forename and identifiers, as written (case and punctuation aside, before
    * abbreviations are expanded or typos forgiven): tells a record copied from another from one
-   * that was typed again.
+   * that was typed again. Kept only for a file's records (prepareFileRecord), where the twins rule
+   * reads it; the index's records go without.
    */
-  detailsAsWritten: string;
+  detailsAsWritten?: string;
   postAdoption: boolean;
 }
 
@@ -137,17 +138,23 @@ export function prepareRecord(raw: RawPerson, dateFormat: string): MatchRecord {
     nhsNumber: nhs?.ok ? nhs.value : '',
     upn: upn?.ok ? upn.value : '',
     otherIdentifier: normaliseIdentifier(raw.otherIdentifier ?? ''),
-    detailsAsWritten: [
-      raw.surname,
-      raw.dateOfBirth,
-      raw.address,
-      raw.town,
-      raw.postcode,
-      raw.region,
-      raw.gender,
-    ]
-      .map((value) => normaliseText(value ?? ''))
-      .join('|'),
     postAdoption: raw.postAdoption ?? false,
   };
+}
+
+/** A record of a file of people, which also keeps its details as written (see MatchRecord). */
+export function prepareFileRecord(raw: RawPerson, dateFormat: string): MatchRecord {
+  const record = prepareRecord(raw, dateFormat);
+  record.detailsAsWritten = [
+    raw.surname,
+    raw.dateOfBirth,
+    raw.address,
+    raw.town,
+    raw.postcode,
+    raw.region,
+    raw.gender,
+  ]
+    .map((value) => normaliseText(value ?? ''))
+    .join('|');
+  return record;
 }
