@@ -5,6 +5,8 @@
  *   import   each feed through importFeed, as `contactpoint import` runs it (streamed, validated
  *            row by row, 1,000 rows a transaction, audited), then resolveBatch on the batch, as
  *            the HTTP feed does: rows/s of each, counts, and the process's peak RSS.
+ *   index floor (PostgreSQL) every row import and resolution left in the feed and the index, bulk
+ *            loaded again by COPY into the same tables (bench/index-floor.ts): the writes alone.
  *   floor    the same rows, shaped as feed_row rows (source record id, the row as JSON), bulk
  *            loaded into a table shaped like feed_row by COPY (PGlite FROM '/dev/blob', PostgreSQL
  *            FROM STDIN). Only the loading is timed.
@@ -40,6 +42,7 @@ import { importFeed } from '../src/ingest/import.ts';
 import { loadSourceDeclaration } from '../src/ingest/source-declaration.ts';
 import { resolveBatch } from '../src/resolution/resolve.ts';
 import { readCsv, reportAccuracy } from './accuracy.ts';
+import { indexFloorPostgres } from './index-floor.ts';
 import { adminQuery, databaseUrlFor } from '../test/helpers/postgres-admin.ts';
 import { synthesiseFeeds } from './synthesise.ts';
 
@@ -257,6 +260,14 @@ try {
     }
     try {
       if (!values['skip-floor']) {
+        const floor = await indexFloorPostgres(url, os.tmpdir());
+        const byTable = floor.tables
+          .map((t) => `${t.table} ${fmt(t.rows)} in ${t.seconds.toFixed(1)} s`)
+          .join('; ');
+        reportFloor('the index: every row left, COPY FROM STDIN', matched.rows, floor.seconds, matched);
+        console.log(
+          `  (${byTable}); with foreign keys and triggers off, indexes only: ${floor.secondsWithoutChecks.toFixed(1)} s, ${perSecond(matched.rows, floor.secondsWithoutChecks)} rows/s`,
+        );
         const rows = await readFloorRows(feeds);
         reportFloor('COPY FROM STDIN', rows.length, await floorPostgres(url, rows), matched);
       }
