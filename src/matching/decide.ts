@@ -78,7 +78,11 @@ function surnamesAgreeOrBothMissing(a: MatchRecord, b: MatchRecord): boolean {
 }
 
 function datesOfBirthAgreeOrBothMissing(a: MatchRecord, b: MatchRecord): boolean {
-  return datesOfBirthAgree(a, b) || (a.dobKey === '' && b.dobKey === '');
+  return datesOfBirthAgree(a, b) || datesOfBirthBothMissing(a, b);
+}
+
+function datesOfBirthBothMissing(a: MatchRecord, b: MatchRecord): boolean {
+  return a.dobKey === '' && b.dobKey === '';
 }
 
 /**
@@ -189,7 +193,8 @@ export function mayBeTwins(
   frequencies: TermFrequencies | null,
   policy: TwinsPolicy = INDEX_TWINS,
 ): boolean {
-  if (!datesOfBirthClose(a, b) && !datesOfBirthAgreeOrBothMissing(a, b)) return false;
+  // Close covers agreeing (the same date, or day and month swapped).
+  if (!datesOfBirthClose(a, b) && !datesOfBirthBothMissing(a, b)) return false;
   if (!surnamesAgreeOrBothMissing(a, b) && !surnamesMistyped(a, b)) return false;
   if (!addressesAgree(a, b) && !samePostcode(a, b)) return false;
   return twinForenames(a, b, frequencies, policy);
