@@ -42,7 +42,8 @@ async function writableColumns(client: pg.Client, table: string): Promise<string
   return result.rows.map((row) => `"${row.column_name}"`).join(', ');
 }
 
-export async function indexFloorPostgres(url: string, folder: string): Promise<IndexFloor> {
+export async function indexFloorPostgres(url: string, tmpdir: string): Promise<IndexFloor> {
+  const folder = fs.mkdtempSync(path.join(tmpdir, 'contactpoint-bench-index-floor-'));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -55,8 +56,8 @@ export async function indexFloorPostgres(url: string, folder: string): Promise<I
         fs.createWriteStream(path.join(folder, `${table}.copy`)),
       );
     }
-    // Cascade: tables resolution leaves empty (carers, involvements, merges) refer to child too.
     const load = async (): Promise<{ seconds: number; tables: IndexFloor['tables'] }> => {
+      // Cascade: tables resolution leaves empty (carers, involvements, merges) refer to child too.
       await client.query(`truncate ${TABLES.join(', ')} cascade`);
       const tables: { table: string; rows: number; seconds: number }[] = [];
       const started = performance.now();
@@ -75,6 +76,6 @@ export async function indexFloorPostgres(url: string, folder: string): Promise<I
     return { ...withChecks, secondsWithoutChecks: withoutChecks.seconds };
   } finally {
     await client.end();
-    for (const table of TABLES) fs.rmSync(path.join(folder, `${table}.copy`), { force: true });
+    fs.rmSync(folder, { recursive: true, force: true });
   }
 }
