@@ -231,7 +231,12 @@ function twinForenames(
   // Related names (Harry and Harrison, Teddy and Edward) may be one child under a nickname,
   // or twins: an identifier that disagrees, or a different sex, says which.
   if (!isTypo(x, y) && identifiersConflict(a, b)) return true;
-  return a.gender !== '' && b.gender !== '' && a.gender !== b.gender && !areForenameVariants(x, y);
+  return sexesDiffer(a, b) && !areForenameVariants(x, y);
+}
+
+/** Both records give a sex and they differ. */
+function sexesDiffer(a: MatchRecord, b: MatchRecord): boolean {
+  return a.gender !== '' && b.gender !== '' && a.gender !== b.gender;
 }
 
 /**
@@ -265,7 +270,7 @@ function forenameReplacedInRetypedRecord(a: MatchRecord, b: MatchRecord, policy:
   const lone = policy.loneName;
   if (!policy.retypedLoneNameIsOnePerson || lone === undefined) return false;
   if (identifiersConflict(a, b)) return false;
-  if (a.gender !== '' && b.gender !== '' && a.gender !== b.gender) return false;
+  if (sexesDiffer(a, b)) return false;
   if (!lone(a) && !lone(b)) return false;
   // Details not kept (a record not read from a file) are taken for a copy: the twins rule stands.
   if (a.detailsAsWritten === undefined || b.detailsAsWritten === undefined) return false;
